@@ -1,0 +1,64 @@
+# The targets are the documentation of how to work on Quartiers 4.0.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+# The official QPV layer, read from ../shared (never copied into the repository).
+QPV_SOURCE ?= $(abspath ../shared/data/qpv/qpv2024_national_4dp.geojson)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help install run serve migrate demo-data test test-fast lint format bench messages screenshot clean
+
+help:
+	@grep -E '^[a-z-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml requirements/constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c requirements/constraints.txt -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed ## Create .venv and install the pinned dependencies
+
+migrate: install ## Apply database migrations
+	mkdir -p var
+	$(MANAGE) migrate --noinput
+
+demo-data: migrate ## Load the QPV reference data and the fictional demo dataset
+	$(MANAGE) load_demo --qpv-source "$(QPV_SOURCE)"
+
+run: demo-data ## Set everything up and serve on http://127.0.0.1:8000
+	@$(MANAGE) demo_accounts
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+serve: install ## Serve without reloading demo data
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+lint: install ## ruff check, ruff format --check, makemigrations --check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
+
+format: install ## Reformat the code
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: lint ## The whole suite (lint, unit, integration and browser tests)
+	QPV_SOURCE="$(QPV_SOURCE)" $(BIN)/pytest
+
+test-fast: install ## The suite without the browser journeys
+	QPV_SOURCE="$(QPV_SOURCE)" $(BIN)/pytest -m "not browser"
+
+bench: install ## Benchmarks (speed and memory targets)
+	QPV_SOURCE="$(QPV_SOURCE)" $(PY) bench/run_all.py
+
+messages: install ## Extract and compile translations (French source, English catalogue)
+	cd quartiers40 && ../$(MANAGE) makemessages -l en --no-obsolete && ../$(MANAGE) compilemessages
+
+screenshot: install ## Refresh the README screenshot from a running demo server
+	$(PY) bench/screenshot.py
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from quartiers40.api.api import api
+
+urlpatterns = [
+    path("", include("quartiers40.core.urls")),
+    path("", include("quartiers40.members.urls")),
+    path("territoires/", include("quartiers40.territories.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "quartiers40.core"
+    verbose_name = "Cœur de la plateforme"

@@ -1,0 +1,168 @@
+"""Reads of the members domain, shared by pages and the API."""
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from quartiers40.core.selectors import action_log_for
+
+from .models import (
+    ApiToken,
+    Invitation,
+    MembershipRequest,
+    Organisation,
+    OrganisationMembership,
+    User,
+    hash_token,
+)
+
+
+def organisation_directory(
+    *,
+    kind: str = "",
+    department: str = "",
+    qpv: str = "",
+    query: str = "",
+) -> QuerySet[Organisation]:
+    """Member organisations of the collective, filtered; ordered by name."""
+    organisations = Organisation.objects.members_of_collective()
+    if kind:
+        organisations = organisations.filter(kind=kind)
+    if department:
+        organisations = organisations.filter(department_code=department)
+    if qpv:
+        organisations = organisations.filter(qpvs__code=qpv)
+    if query:
+        organisations = organisations.filter(
+            Q(name__icontains=query) | Q(commune_name__icontains=query)
+        )
+    return organisations.distinct().order_by("name")
+
+
+def organisation_people(organisation: Organisation) -> QuerySet[OrganisationMembership]:
+    return (
+        organisation.memberships.select_related("user")
+        .filter(user__is_active=True)
+        .order_by("user__display_name")
+    )
+
+
+def organisation_public_people(organisation: Organisation) -> QuerySet[OrganisationMembership]:
+    """Only the people who chose a public profile appear on a public page."""
+    return organisation_people(organisation).filter(user__profile_public=True)
+
+
+def organisation_pending_invitations(organisation: Organisation) -> QuerySet[Invitation]:
+    return organisation.invitations.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    )
+
+
+def organisations_of(user: User) -> QuerySet[OrganisationMembership]:
+    return user.memberships.select_related("organisation").order_by("organisation__name")
+
+
+def moderation_queue() -> QuerySet[MembershipRequest]:
+    return (
+        MembershipRequest.objects.pending()
+        .select_related("requester", "organisation")
+        .annotate(organisation_people=Count("organisation__memberships"))
+        .order_by("created_at")
+    )
+
+
+def membership_request_history(request: MembershipRequest):
+    return action_log_for(request)
+
+
+def api_token_authenticate(raw: str) -> User | None:
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hash_token(raw), user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user
+
+
+def public_profile_organisations(user: User) -> QuerySet[Organisation]:
+    return Organisation.objects.members_of_collective().filter(memberships__user=user)
+
+
+def personal_data_export(user: User) -> dict:
+    """Everything tied to the account, for the "download my data" button (GDPR art. 15 and 20)."""
+    memberships = user.memberships.select_related("organisation")
+    requests = user.membership_requests.select_related("organisation")
+    return {
+        "account": {
+            "email": user.email,
+            "display_name": user.display_name,
+            "phone": user.phone,
+            "bio": user.bio,
+            "is_resident": user.is_resident,
+            "profile_public": user.profile_public,
+            "show_email_to_members": user.show_email_to_members,
+            "show_phone_to_members": user.show_phone_to_members,
+            "email_verified_at": _iso(user.email_verified_at),
+            "date_joined": _iso(user.date_joined),
+            "last_login": _iso(user.last_login),
+        },
+        "organisations": [
+            {
+                "organisation": membership.organisation.name,
+                "role": membership.role,
+                "since": _iso(membership.created_at),
+            }
+            for membership in memberships
+        ],
+        "membership_requests": [
+            {
+                "organisation": request.organisation.name,
+                "status": request.status,
+                "message": request.message,
+                "decision_reason": request.decision_reason,
+                "created_at": _iso(request.created_at),
+                "decided_at": _iso(request.decided_at),
+            }
+            for request in requests
+        ],
+        "api_tokens": [
+            {
+                "name": token.name,
+                "prefix": token.prefix,
+                "created_at": _iso(token.created_at),
+                "last_used_at": _iso(token.last_used_at),
+            }
+            for token in user.api_tokens.all()
+        ],
+        "invitations_received": [
+            {
+                "organisation": invitation.organisation.name,
+                "role": invitation.role,
+                "created_at": _iso(invitation.created_at),
+                "accepted_at": _iso(invitation.accepted_at),
+            }
+            for invitation in Invitation.objects.filter(email__iexact=user.email).select_related(
+                "organisation"
+            )
+        ],
+    }
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def collective_figures() -> dict[str, int]:
+    members = Organisation.objects.members_of_collective()
+    return {
+        "organisations": members.count(),
+        "departments": members.exclude(department_code="")
+        .values("department_code")
+        .distinct()
+        .count(),
+        "people": User.objects.filter(is_active=True, memberships__organisation__status="member")
+        .distinct()
+        .count(),
+    }
