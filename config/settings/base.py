@@ -156,6 +156,8 @@ EMAIL_TIMEOUT = 10
 # The public address of the site, used to build links in e-mails.
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = "Quartiers 4.0"
+# Shows a banner saying the data is fictional (the demo instance).
+DEMO_MODE = env_bool("DEMO_MODE", False)
 
 # Rate limits: "count/seconds", per IP and per account.
 RATE_LIMITS = {
@@ -165,6 +167,8 @@ RATE_LIMITS = {
     "password_reset_ip": (5, 3600),
     "password_reset_account": (3, 3600),
     "verification_resend_account": (3, 3600),
+    "api_anonymous": (600, 600),
+    "api_token": (3000, 600),
 }
 RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
 # Behind a reverse proxy, the client address is the last hop it appends.

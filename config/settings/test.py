@@ -12,3 +12,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LANGUAGE_CODE = "fr"
+# No collected static files in tests: the live server and finders serve them.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

@@ -124,6 +124,7 @@ class QPVMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 
 class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(label=_("Site web"), required=False, assume_scheme="https")
     qpvs = QPVMultipleChoiceField(
         label=_("Quartiers prioritaires où elle agit"),
         queryset=QPV.objects.order_by("department_code", "name"),
@@ -187,7 +188,7 @@ class MembershipRequestForm(forms.Form):
         label=_("Département"), choices=[("", "—"), *DEPARTMENT_CHOICES], required=False
     )
     commune_name = forms.CharField(label=_("Commune"), max_length=120, required=False)
-    website = forms.URLField(label=_("Site web"), required=False)
+    website = forms.URLField(label=_("Site web"), required=False, assume_scheme="https")
     description = forms.CharField(
         label=_("Ce que fait l'organisation"),
         widget=forms.Textarea(attrs={"rows": 4}),
