@@ -1,3 +1,92 @@
-from ninja import NinjaAPI
+"""The Quartiers 4.0 REST API, mounted at /api/v1/ by `config/urls.py`.
 
-api = NinjaAPI(title="Quartiers 4.0 API", version="1.0.0", urls_namespace="api")
+Adding a domain (territories, projects…) takes three steps:
+1. its schemas in `schemas/<domain>.py` (pydantic, via `ninja.Schema`);
+2. its endpoints in `routers/<domain>.py`: a `router = Router(tags=[...])` whose views
+   stay thin and call the domain's `selectors` (reads) and `services` (writes);
+3. one `api.add_router(...)` line at the bottom of this file.
+Errors, authentication, pagination and rate limits are shared: `errors.py`,
+`auth.py`, `pagination.py`, `throttling.py`.
+"""
+
+from functools import partial
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, re_path, reverse
+from ninja import NinjaAPI, Swagger
+from ninja.renderers import JSONRenderer
+
+from . import errors
+from .routers import me, organisations
+from .throttling import ApiRateThrottle
+
+DESCRIPTION = """
+**Français.** L'API de Quartiers 4.0, le collectif pour l'intelligence artificielle dans
+les quartiers prioritaires de la politique de la ville. L'annuaire des organisations
+membres est public. Pour écrire, envoyez un jeton personnel, créé depuis votre compte
+(page « Jetons d'API »), dans l'en-tête `Authorization: Bearer <jeton>`. Les listes sont
+paginées (`page`, `page_size`) ; toute erreur a la forme
+`{"error": {"code", "message", "details"}}`.
+
+**English.** The API of Quartiers 4.0, the collective for artificial intelligence in
+France's priority neighbourhoods (QPV). The directory of member organisations is public.
+To write, send a personal token, created from your account ("Jetons d'API" page), in the
+`Authorization: Bearer <token>` header. Lists are paginated (`page`, `page_size`); every
+error has the shape `{"error": {"code", "message", "details"}}`. Messages are in French.
+"""
+
+
+class ReadableJSONRenderer(JSONRenderer):
+    """UTF-8 as is: French text stays readable in a terminal (« é », not « \\u00e9 »)."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+class Quartiers40API(NinjaAPI):
+    @property
+    def urls(self):
+        """Ninja's URLs, made to answer every address under the API in our JSON format."""
+        patterns, app_name, namespace = super().urls
+        adapted = []
+        for pattern in patterns:
+            if pattern.name == "api-root":
+                view = partial(api_index, api=self)  # ninja's root only raises Http404
+            else:
+                view = errors.method_not_allowed_as_json(pattern.callback, api=self)
+            adapted.append(URLPattern(pattern.pattern, view, pattern.default_args, pattern.name))
+        adapted.append(
+            re_path(
+                r"^.*$",
+                partial(errors.unknown_address, api=self),
+                name=errors.NOT_FOUND_URL_NAME,
+            )
+        )
+        return adapted, app_name, namespace
+
+
+def api_index(request: HttpRequest, api: NinjaAPI, **kwargs) -> HttpResponse:
+    """/api/v1/ itself: where the documentation is."""
+    namespace = api.urls_namespace
+    index = {
+        "name": api.title,
+        "version": api.version,
+        "documentation": request.build_absolute_uri(reverse(f"{namespace}:openapi-view")),
+        "openapi": request.build_absolute_uri(reverse(f"{namespace}:openapi-json")),
+    }
+    return api.create_response(request, index, status=200)
+
+
+api = Quartiers40API(
+    title="Quartiers 4.0 API",
+    version="1.0.0",
+    description=DESCRIPTION.strip(),
+    urls_namespace="api",
+    renderer=ReadableJSONRenderer(),
+    # Swagger UI is served from ninja's own static files; no call to swagger.io's validator.
+    docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),
+    throttle=[ApiRateThrottle()],
+)
+errors.register_exception_handlers(api)
+
+api.add_router("/organisations/", organisations.router)
+api.add_router("/me/", me.router)

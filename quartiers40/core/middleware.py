@@ -4,8 +4,8 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
-# The API documentation page (Swagger UI shipped by django-ninja) needs inline script.
-CSP_EXEMPT_PREFIXES = ("/api/v1/docs",)
+# No page is exempt: the API documentation (Swagger UI shipped by django-ninja) works under it.
+CSP_EXEMPT_PREFIXES: tuple[str, ...] = ()
 
 
 class SecurityHeadersMiddleware:
@@ -16,7 +16,7 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if not request.path.startswith(CSP_EXEMPT_PREFIXES):
+        if not CSP_EXEMPT_PREFIXES or not request.path.startswith(CSP_EXEMPT_PREFIXES):
             response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(self), interest-cohort=()"

@@ -3,6 +3,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
+from quartiers40.core.widgets import FastSelect, FastSelectMultiple
 from quartiers40.territories.models import QPV
 from quartiers40.territories.reference import DEPARTMENT_CHOICES
 
@@ -129,7 +130,7 @@ class OrganisationForm(forms.ModelForm):
         label=_("Quartiers prioritaires où elle agit"),
         queryset=QPV.objects.order_by("department_code", "name"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8, "data-searchable": "true"}),
+        widget=FastSelectMultiple(attrs={"size": 8, "data-searchable": "true"}),
         help_text=_("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."),
     )
 
@@ -148,7 +149,7 @@ class OrganisationForm(forms.ModelForm):
             "logo",
             "qpvs",
         ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+        widgets = {"description": forms.Textarea(attrs={"rows": 6}), "department_code": FastSelect}
 
     def clean_siret(self):
         return self.cleaned_data["siret"].replace(" ", "")
@@ -185,7 +186,10 @@ class MembershipRequestForm(forms.Form):
         required=False,
     )
     department_code = forms.ChoiceField(
-        label=_("Département"), choices=[("", "—"), *DEPARTMENT_CHOICES], required=False
+        label=_("Département"),
+        choices=[("", "—"), *DEPARTMENT_CHOICES],
+        required=False,
+        widget=FastSelect,
     )
     commune_name = forms.CharField(label=_("Commune"), max_length=120, required=False)
     website = forms.URLField(label=_("Site web"), required=False, assume_scheme="https")
@@ -267,4 +271,5 @@ class DirectoryFilterForm(forms.Form):
         label=_("Département"),
         choices=[("", _("Tous les départements")), *DEPARTMENT_CHOICES],
         required=False,
+        widget=FastSelect,
     )

@@ -35,7 +35,7 @@ def organisation_directory(
         organisations = organisations.filter(
             Q(name__icontains=query) | Q(commune_name__icontains=query)
         )
-    return organisations.distinct().order_by("name")
+    return organisations.distinct().order_by("name", "pk")
 
 
 def organisation_people(organisation: Organisation) -> QuerySet[OrganisationMembership]:

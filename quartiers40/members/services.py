@@ -170,6 +170,7 @@ def organisation_create(*, qpvs=(), **fields) -> Organisation:
     return organisation
 
 
+@transaction.atomic
 def organisation_update(*, organisation: Organisation, actor: User, qpvs=None, **fields):
     if not permissions.can_edit_organisation(actor, organisation):
         raise PermissionDenied
@@ -189,6 +190,8 @@ def organisation_update(*, organisation: Organisation, actor: User, qpvs=None, *
         if name not in editable:
             raise ValueError(f"{name} cannot be changed here")
         setattr(organisation, name, value)
+    organisation.siret = organisation.siret.replace(" ", "")
+    organisation.rna = organisation.rna.replace(" ", "").upper()
     organisation.full_clean()
     organisation.save()
     if qpvs is not None:

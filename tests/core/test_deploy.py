@@ -16,7 +16,7 @@ def _run(env_overrides: dict[str, str]) -> subprocess.CompletedProcess:
         if not key.startswith(("DJANGO_", "DATABASE_URL", "SECRET_KEY"))
     }
     env.update(env_overrides)
-    return subprocess.run(  # noqa: S603 - our own manage.py
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=env,

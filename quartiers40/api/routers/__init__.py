@@ -1,0 +1,1 @@
+"""One router per domain, mounted in `quartiers40.api.api`."""
