@@ -98,7 +98,11 @@ class ProfileForm(forms.ModelForm):
             "show_email_to_members",
             "show_phone_to_members",
         ]
-        widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "bio": forms.Textarea(attrs={"rows": 4}),
+            "display_name": forms.TextInput(attrs={"autocomplete": "nickname"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+        }
 
 
 class DeleteAccountForm(forms.Form):
