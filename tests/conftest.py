@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
@@ -13,3 +14,12 @@ def _clear_cache():
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _french():
+    """Every test starts in French: a request through LocaleMiddleware may leave another
+    language active in the thread."""
+    translation.activate("fr")
+    yield
+    translation.activate("fr")

@@ -1,19 +1,122 @@
+import shapely
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .conf import conf
+
+
+def default_generation() -> int:
+    return conf.QPV_GENERATION
+
+
+class QPVQuerySet(models.QuerySet):
+    def of_generation(self, generation: int | None = None) -> "QPVQuerySet":
+        return self.filter(generation=generation or conf.QPV_GENERATION)
+
+    def active(self) -> "QPVQuerySet":
+        return self.filter(is_active=True)
+
+    def current(self) -> "QPVQuerySet":
+        """The QPVs in force: current generation, still in the last imported layer."""
+        return self.of_generation().active()
+
+    def with_geometry(self) -> "QPVQuerySet":
+        return self.exclude(geometry_wkb=None)
+
+    def without_geometry_fields(self) -> "QPVQuerySet":
+        """Lists do not need the heavy columns."""
+        return self.defer("geometry_wkb", "display_geojson")
+
 
 class QPV(models.Model):
-    """A priority neighbourhood (quartier prioritaire de la politique de la ville)."""
+    """A priority neighbourhood (quartier prioritaire de la politique de la ville).
 
-    code = models.CharField(_("code"), max_length=16, unique=True)
+    One row per QPV and generation (millésime): the 2024 perimeters now, the next
+    generation beside them later. `code` alone is unique within a generation only.
+    Geometries are WGS84 longitude/latitude, stored as plain fields (WKB and GeoJSON)
+    so SQLite works without GeoDjango; `geometry` and friends give shapely objects.
+    """
+
+    code = models.CharField(_("code"), max_length=16, db_index=True)
     name = models.CharField(_("nom"), max_length=200)
-    department_code = models.CharField(_("département"), max_length=3, db_index=True)
+    generation = models.PositiveSmallIntegerField(
+        _("génération (millésime)"), default=default_generation, db_index=True
+    )
+    is_active = models.BooleanField(
+        _("en vigueur"),
+        default=True,
+        help_text=_("Faux quand le dernier import de sa génération ne le contient plus."),
+    )
+
+    # Main commune (the first one the producer lists) and all communes.
+    commune_code = models.CharField(_("code INSEE de la commune"), max_length=5, blank=True)
     commune_name = models.CharField(_("commune"), max_length=200, blank=True)
+    commune_codes = models.JSONField(_("codes INSEE des communes"), default=list, blank=True)
+    commune_names = models.JSONField(_("communes"), default=list, blank=True)
+    department_code = models.CharField(_("département"), max_length=3, db_index=True)
+    department_name = models.CharField(_("nom du département"), max_length=100, blank=True)
+    region_code = models.CharField(_("région"), max_length=3, blank=True, db_index=True)
+    region_name = models.CharField(_("nom de la région"), max_length=100, blank=True)
+    epci_siren = models.CharField(_("SIREN de l'EPCI"), max_length=9, blank=True)
+
+    # Full-precision geometry (WKB MultiPolygon) and a light one for maps (GeoJSON).
+    geometry_wkb = models.BinaryField(_("géométrie (WKB)"), null=True, blank=True)
+    display_geojson = models.TextField(_("géométrie simplifiée (GeoJSON)"), blank=True)
+    area_m2 = models.FloatField(_("surface (m²)"), null=True, blank=True)
+    centroid_lon = models.FloatField(_("longitude du centroïde"), null=True, blank=True)
+    centroid_lat = models.FloatField(_("latitude du centroïde"), null=True, blank=True)
+    bbox_min_lon = models.FloatField(null=True, blank=True, editable=False)
+    bbox_min_lat = models.FloatField(null=True, blank=True, editable=False)
+    bbox_max_lon = models.FloatField(null=True, blank=True, editable=False)
+    bbox_max_lat = models.FloatField(null=True, blank=True, editable=False)
+
+    updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True, db_index=True)
+
+    objects = QPVQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("quartier prioritaire (QPV)")
         verbose_name_plural = _("quartiers prioritaires (QPV)")
         ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "generation"], name="territories_qpv_unique_code_generation"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    @property
+    def geometry(self) -> shapely.MultiPolygon | None:
+        if not self.geometry_wkb:
+            return None
+        return shapely.from_wkb(bytes(self.geometry_wkb))
+
+    @property
+    def display_geometry(self) -> shapely.Geometry | None:
+        if not self.display_geojson:
+            return None
+        return shapely.from_geojson(self.display_geojson)
+
+    @property
+    def centroid(self) -> shapely.Point | None:
+        if self.centroid_lon is None or self.centroid_lat is None:
+            return None
+        return shapely.Point(self.centroid_lon, self.centroid_lat)
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float] | None:
+        """(min lon, min lat, max lon, max lat)."""
+        if self.bbox_min_lon is None:
+            return None
+        return (self.bbox_min_lon, self.bbox_min_lat, self.bbox_max_lon, self.bbox_max_lat)
+
+    @property
+    def area_hectares(self) -> float | None:
+        return None if self.area_m2 is None else self.area_m2 / 10_000
+
+    def covers_point(self, lon: float, lat: float) -> bool:
+        """Inside or on the boundary (the lookup's rule)."""
+        geometry = self.geometry
+        return geometry is not None and bool(shapely.intersects_xy(geometry, lon, lat))

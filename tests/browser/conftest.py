@@ -42,9 +42,12 @@ def pytest_collection_modifyitems(items):
     (A wrapper registered after pytest-randomly's, so this runs after its shuffle.)"""
     yield
     items.sort(key=lambda item: BROWSER_DIR in item.path.parents)  # stable: order kept
-    for item in items:
-        if BROWSER_DIR in item.path.parents:
-            item.add_marker(pytest.mark.browser)
+
+
+def pytest_itemcollected(item):
+    """Mark at collection, before `-m "not browser"` deselects."""
+    if BROWSER_DIR in item.path.parents:
+        item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")

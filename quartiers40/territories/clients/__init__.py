@@ -1,0 +1,1 @@
+"""Adapters for the external services the territories domain talks to."""

@@ -1,0 +1,193 @@
+"""Reads of the territories domain, shared by pages, the API and the lookup index."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.db.models import Count, Max, Min, Q, QuerySet
+
+from .clients.geocoding import GeocodingResult, GeocodingStatus, geocode
+from .models import QPV
+
+
+def qpv_get(*, code: str, generation: int | None = None) -> QPV | None:
+    return QPV.objects.of_generation(generation).filter(code=code).first()
+
+
+def qpvs_current():
+    """The QPVs in force, without the heavy geometry columns."""
+    return QPV.objects.current().without_geometry_fields()
+
+
+def qpvs_of_department(*, department_code: str):
+    return qpvs_current().filter(department_code=department_code)
+
+
+@dataclass(frozen=True, slots=True)
+class QPVIndexRows:
+    codes: list[str]
+    names: list[str]
+    wkbs: list[bytes]
+
+
+def qpv_index_rows() -> QPVIndexRows:
+    """What the lookup index is built from: the current QPVs that have a geometry."""
+    rows = (
+        QPV.objects.current()
+        .with_geometry()
+        .order_by("code")
+        .values_list("code", "name", "geometry_wkb")
+    )
+    codes, names, wkbs = [], [], []
+    for code, name, wkb in rows:
+        codes.append(code)
+        names.append(name)
+        wkbs.append(bytes(wkb))
+    return QPVIndexRows(codes=codes, names=names, wkbs=wkbs)
+
+
+def qpv_layer_stamp() -> tuple:
+    """A cheap value that changes whenever a QPV row is created, changed or deleted.
+
+    The import stamps every row it writes with `updated_at`; a deletion changes the
+    count. Processes compare it to decide whether to rebuild their lookup index.
+    """
+    stamp = QPV.objects.aggregate(count=Count("id"), top=Max("id"), last=Max("updated_at"))
+    return (stamp["count"], stamp["top"], stamp["last"])
+
+
+# --- Pages: the QPV directory, a QPV's page, the maps, "am I in a QPV?" ------------------
+
+
+def qpv_directory(*, query: str = "", department: str = "") -> QuerySet[QPV]:
+    """The QPVs in force matching a name, commune, code or department; light columns only."""
+    qpvs = qpvs_current()
+    if department:
+        qpvs = qpvs.filter(department_code=department)
+    query = " ".join(query.split())
+    if query:
+        qpvs = qpvs.filter(
+            Q(name__icontains=query)
+            | Q(code__icontains=query)
+            | Q(commune_name__icontains=query)
+            | Q(commune_code=query)
+            | Q(department_name__icontains=query)
+            | Q(department_code=query)
+        )
+    return qpvs.order_by("department_code", "name", "code")
+
+
+def qpv_bounds(qpvs: QuerySet[QPV]) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) around `qpvs`, or None when none has a geometry."""
+    bounds = qpvs.order_by().aggregate(
+        west=Min("bbox_min_lon"),
+        south=Min("bbox_min_lat"),
+        east=Max("bbox_max_lon"),
+        north=Max("bbox_max_lat"),
+    )
+    if bounds["west"] is None:
+        return None
+    return (bounds["west"], bounds["south"], bounds["east"], bounds["north"])
+
+
+def qpv_summary_get(*, code: str) -> QPV | None:
+    """A QPV of the current generation without its geometries (for a name and a link)."""
+    return QPV.objects.of_generation().without_geometry_fields().filter(code=code).first()
+
+
+def qpv_page_get(*, code: str) -> QPV | None:
+    """A QPV of the current generation with its display geometry, not the full one."""
+    return QPV.objects.of_generation().defer("geometry_wkb").filter(code=code).first()
+
+
+def qpv_map_points() -> list[tuple[str, str, float, float]]:
+    """(code, name, longitude, latitude) of the centroid of every QPV in force."""
+    return list(
+        QPV.objects.current()
+        .exclude(centroid_lon=None)
+        .order_by("code")
+        .values_list("code", "name", "centroid_lon", "centroid_lat")
+    )
+
+
+def qpv_display_geometries_in(
+    *, west: float, south: float, east: float, north: float, limit: int
+) -> list[tuple[str, str, str]]:
+    """(code, name, display GeoJSON) of the QPVs in force whose box meets this one."""
+    return list(
+        QPV.objects.current()
+        .exclude(display_geojson="")
+        .filter(
+            bbox_min_lon__lte=east,
+            bbox_max_lon__gte=west,
+            bbox_min_lat__lte=north,
+            bbox_max_lat__gte=south,
+        )
+        .order_by("code")
+        .values_list("code", "name", "display_geojson")[:limit]
+    )
+
+
+class QPVCheckOutcome(StrEnum):
+    INSIDE = "inside"
+    OUTSIDE = "outside"
+    NO_QPV = "no_qpv"  # no layer loaded: nothing to compare with
+    ADDRESS_NOT_FOUND = "address_not_found"
+    GEOCODER_UNAVAILABLE = "geocoder_unavailable"
+
+
+@dataclass(frozen=True)
+class QPVCheck:
+    """The answer to "is this address (or this point) in a QPV?"."""
+
+    outcome: QPVCheckOutcome
+    lon: float | None = None
+    lat: float | None = None
+    geocoding: GeocodingResult | None = None  # when an address was given
+    qpv: QPV | None = None  # the covering QPV, or the nearest one when outside
+    distance_m: float | None = None
+
+    @property
+    def inside(self) -> bool:
+        return self.outcome == QPVCheckOutcome.INSIDE
+
+    @property
+    def located(self) -> bool:
+        return self.lon is not None and self.lat is not None
+
+    @property
+    def uncertain(self) -> bool:
+        return self.geocoding is not None and self.geocoding.status == GeocodingStatus.UNCERTAIN
+
+
+def qpv_check(*, address: str = "", lon: float | None = None, lat: float | None = None) -> QPVCheck:
+    """Whether a point, or else an address (geocoded), lies in a QPV in force.
+
+    Coordinates win when both are given. The QPV answered (covering or nearest) comes
+    with its display geometry, for a map.
+    """
+    # Imported here: the lookup imports this module to build its index.
+    from .lookup import qpv_locate_point
+
+    geocoding = None
+    if lon is None or lat is None:
+        geocoding = geocode(address)
+        if geocoding.status == GeocodingStatus.UNAVAILABLE:
+            return QPVCheck(QPVCheckOutcome.GEOCODER_UNAVAILABLE, geocoding=geocoding)
+        if geocoding.status == GeocodingStatus.NOT_FOUND or not geocoding.located:
+            return QPVCheck(QPVCheckOutcome.ADDRESS_NOT_FOUND, geocoding=geocoding)
+        lon, lat = geocoding.lon, geocoding.lat
+    match = qpv_locate_point(lon=lon, lat=lat)
+    code = match.code or match.nearest_code
+    qpv = QPV.objects.current().defer("geometry_wkb").filter(code=code).first() if code else None
+    if qpv is None:
+        outcome = QPVCheckOutcome.NO_QPV
+    else:
+        outcome = QPVCheckOutcome.INSIDE if match.inside else QPVCheckOutcome.OUTSIDE
+    return QPVCheck(
+        outcome,
+        lon=lon,
+        lat=lat,
+        geocoding=geocoding,
+        qpv=qpv,
+        distance_m=match.distance_m if qpv is not None else None,
+    )
