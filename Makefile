@@ -51,7 +51,9 @@ test: lint ## The whole suite (lint, unit, integration and browser tests)
 test-fast: install ## The suite without the browser journeys
 	QPV_SOURCE="$(QPV_SOURCE)" $(BIN)/pytest -m "not browser"
 
-bench: install ## Benchmarks (speed and memory targets)
+bench: install ## Benchmarks (speed and memory targets); installs geopandas and wrk for them
+	$(BIN)/pip install --quiet -r bench/requirements.txt
+	command -v wrk >/dev/null || (apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk))
 	QPV_SOURCE="$(QPV_SOURCE)" $(PY) bench/run_all.py
 
 messages: install ## Extract and compile translations (French source, English catalogue)
