@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from quartiers40.core.widgets import FastSelect, FastSelectMultiple
 from quartiers40.territories.models import QPV
-from quartiers40.territories.reference import DEPARTMENT_CHOICES
+from quartiers40.territories.reference import DEPARTMENT_CHOICES, department_name
 
 from .enums import OrganisationKind, Role
 from .models import Organisation, User
@@ -125,16 +125,36 @@ class DeleteAccountForm(forms.Form):
 
 class QPVMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: QPV) -> str:
-        return f"{obj.name} – {obj.commune_name or obj.department_code} ({obj.code})"
+        place = obj.commune_name or department_name(obj.department_code)
+        return f"{obj.name} – {place} ({obj.department_code}) – {obj.code}"
 
 
 class OrganisationForm(forms.ModelForm):
     website = forms.URLField(label=_("Site web"), required=False, assume_scheme="https")
     qpvs = QPVMultipleChoiceField(
         label=_("Quartiers prioritaires où elle agit"),
-        queryset=QPV.objects.order_by("department_code", "name"),
+        # The 1,584 options need neither geometry: leave those heavy columns in the database.
+        queryset=QPV.objects.without_geometry_fields().order_by("department_code", "name"),
         required=False,
-        widget=FastSelectMultiple(attrs={"size": 8, "data-searchable": "true"}),
+        # territories/qpv-select.js enhances it (filter box, list of the chosen ones) with
+        # these texts; without JavaScript it is a plain multiple select.
+        widget=FastSelectMultiple(
+            attrs={
+                "size": 8,
+                "data-searchable": "true",
+                "data-filter-label": _("Filtrer la liste des quartiers"),
+                "data-filter-help": _("Tapez une partie du nom, de la commune ou du code."),
+                "data-count-one": _("{count} quartier affiché"),
+                "data-count-many": _("{count} quartiers affichés"),
+                "data-chosen-label": _("Quartiers choisis : {count}"),
+                "data-none-label": _("Aucun quartier choisi pour l'instant."),
+                "data-remove-label": _("Retirer"),
+                "data-click-help": _(
+                    "Cliquez sur un quartier pour le choisir ou le retirer (au clavier : "
+                    "Ctrl et les flèches pour se déplacer, Ctrl et Espace pour choisir)."
+                ),
+            }
+        ),
         help_text=_("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."),
     )
 
@@ -277,3 +297,12 @@ class DirectoryFilterForm(forms.Form):
         required=False,
         widget=FastSelect,
     )
+    qpv = forms.CharField(
+        label=_("Quartier prioritaire (code)"),
+        required=False,
+        max_length=16,
+        help_text=_("Le code du QPV, par exemple QN09301M."),
+    )
+
+    def clean_qpv(self):
+        return self.cleaned_data["qpv"].strip().upper()

@@ -1,9 +1,10 @@
 """Reads of the members domain, shared by pages and the API."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from quartiers40.core.selectors import action_log_for
+from quartiers40.territories.models import QPV
 
 from .models import (
     ApiToken,
@@ -36,6 +37,13 @@ def organisation_directory(
             Q(name__icontains=query) | Q(commune_name__icontains=query)
         )
     return organisations.distinct().order_by("name", "pk")
+
+
+def organisation_with_qpvs() -> QuerySet[Organisation]:
+    """Organisations with their QPVs, without the QPVs' heavy geometry columns."""
+    return Organisation.objects.prefetch_related(
+        Prefetch("qpvs", queryset=QPV.objects.without_geometry_fields().order_by("name"))
+    )
 
 
 def organisation_people(organisation: Organisation) -> QuerySet[OrganisationMembership]:
@@ -165,4 +173,16 @@ def collective_figures() -> dict[str, int]:
         "people": User.objects.filter(is_active=True, memberships__organisation__status="member")
         .distinct()
         .count(),
+    }
+
+
+ORGANISATIONS_ON_QPV_PAGE = 6
+
+
+def organisations_acting_in(qpv) -> dict:
+    """The organisations section of a QPV page (registered in MembersConfig.ready)."""
+    organisations = organisation_directory(qpv=qpv.code)
+    return {
+        "organisations": organisations[:ORGANISATIONS_ON_QPV_PAGE],
+        "organisations_count": organisations.count(),
     }

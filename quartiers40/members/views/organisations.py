@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from quartiers40.core.selectors import action_log_for
+from quartiers40.territories.selectors import qpv_summary_get
 
 from .. import permissions, selectors, services
 from ..enums import MembershipRequestStatus
@@ -33,18 +34,25 @@ def directory(request):
     organisations = selectors.organisation_directory(
         kind=values.get("kind", ""),
         department=values.get("department", ""),
+        qpv=values.get("qpv", ""),
         query=values.get("q", ""),
     )
     page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
+    qpv = qpv_summary_get(code=values["qpv"]) if values.get("qpv") else None
     return render(
         request,
         "members/directory.html",
-        {"filters": filters, "page": page, "is_filtered": bool(values and any(values.values()))},
+        {
+            "filters": filters,
+            "page": page,
+            "is_filtered": bool(values and any(values.values())),
+            "qpv": qpv,
+        },
     )
 
 
 def organisation_detail(request, slug: str):
-    organisation = get_object_or_404(Organisation.objects.prefetch_related("qpvs"), slug=slug)
+    organisation = get_object_or_404(selectors.organisation_with_qpvs(), slug=slug)
     if not permissions.can_view_organisation(request.user, organisation):
         raise Http404
     return render(

@@ -1,0 +1,106 @@
+import math
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from quartiers40.core.widgets import FastSelect
+
+from .clients.geocoding import MAX_QUERY_LENGTH, MIN_QUERY_LENGTH
+from .reference import DEPARTMENT_CHOICES
+
+
+class QPVDirectoryFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Nom, commune ou code"),
+        required=False,
+        max_length=100,
+        help_text=_("Par exemple « Goutte d'Or », « Saint-Denis » ou « QN09301M »."),
+    )
+    department = forms.ChoiceField(
+        label=_("Département"),
+        choices=[("", _("Tous les départements")), *DEPARTMENT_CHOICES],
+        required=False,
+        widget=FastSelect,
+    )
+
+
+class CoordinateField(forms.CharField):
+    """A latitude or longitude in decimal degrees; accepts a decimal comma ("48,886")."""
+
+    def __init__(self, *, limit: float, range_message: str, **kwargs):
+        self.limit = limit
+        self.range_message = range_message
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        try:
+            number = float(text.replace(" ", "").replace("\u202f", "").replace(",", "."))
+        except ValueError:
+            raise forms.ValidationError(
+                _("Saisissez un nombre décimal, par exemple 48,8860."), code="invalid"
+            ) from None
+        if not math.isfinite(number) or abs(number) > self.limit:
+            raise forms.ValidationError(self.range_message, code="range")
+        return number
+
+
+class QPVCheckForm(forms.Form):
+    """An address, or a point (latitude and longitude), to check against the QPVs."""
+
+    adresse = forms.CharField(
+        label=_("Adresse"),
+        required=False,
+        min_length=MIN_QUERY_LENGTH,
+        max_length=MAX_QUERY_LENGTH,
+        help_text=_(
+            "Numéro, rue, code postal et commune, par exemple "
+            "« 20 rue de la Goutte d'Or 75018 Paris »."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    latitude = CoordinateField(
+        label=_("Latitude"),
+        required=False,
+        limit=90,
+        range_message=_("La latitude est comprise entre -90 et 90 (48,8860 à Paris)."),
+        help_text=_("En degrés décimaux, par exemple 48,8860."),
+    )
+    longitude = CoordinateField(
+        label=_("Longitude"),
+        required=False,
+        limit=180,
+        range_message=_("La longitude est comprise entre -180 et 180 (2,3540 à Paris)."),
+        help_text=_("En degrés décimaux, par exemple 2,3540."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        lat, lon = cleaned.get("latitude"), cleaned.get("longitude")
+        if lat is not None and lon is None and not self.has_error("longitude"):
+            self.add_error("longitude", _("Indiquez aussi la longitude."))
+        elif lon is not None and lat is None and not self.has_error("latitude"):
+            self.add_error("latitude", _("Indiquez aussi la latitude."))
+        elif lat is None and lon is None and not cleaned.get("adresse") and not self.errors:
+            raise forms.ValidationError(
+                _("Saisissez une adresse, ou une latitude et une longitude."), code="empty"
+            )
+        return cleaned
+
+    def has_point(self) -> bool:
+        return (
+            self.cleaned_data.get("latitude") is not None
+            and self.cleaned_data.get("longitude") is not None
+        )
+
+    def check_arguments(self) -> dict:
+        """The keyword arguments of `selectors.qpv_check`: the point wins over the address."""
+        if self.has_point():
+            return {"lat": self.cleaned_data["latitude"], "lon": self.cleaned_data["longitude"]}
+        return {"address": self.cleaned_data["adresse"]}
