@@ -9,7 +9,7 @@ QPV_SOURCE ?= $(abspath ../shared/data/qpv/qpv2024_national_4dp.geojson)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run serve migrate demo-data test test-fast lint format bench messages screenshot clean
+.PHONY: help install run serve worker migrate demo-data test test-fast lint format bench messages screenshot clean
 
 help:
 	@grep -E '^[a-z-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -31,10 +31,14 @@ demo-data: migrate ## Load the QPV reference data and the fictional demo dataset
 
 run: demo-data ## Set everything up and serve on http://127.0.0.1:8000
 	@$(MANAGE) demo_accounts
-	$(MANAGE) runserver $(HOST):$(PORT)
+	@echo "Background worker (batch QPV checks) started; it stops with the server."
+	$(MANAGE) db_worker --no-reload & trap 'kill $$! 2>/dev/null' EXIT; $(MANAGE) runserver $(HOST):$(PORT)
 
-serve: install ## Serve without reloading demo data
-	$(MANAGE) runserver $(HOST):$(PORT)
+serve: install ## Serve without reloading demo data (with the background worker)
+	$(MANAGE) db_worker --no-reload & trap 'kill $$! 2>/dev/null' EXIT; $(MANAGE) runserver $(HOST):$(PORT)
+
+worker: install ## Run the background worker alone (production: one or more of these)
+	$(MANAGE) db_worker
 
 lint: install ## ruff check, ruff format --check, makemigrations --check
 	$(BIN)/ruff check .

@@ -8,6 +8,7 @@ from quartiers40.api.api import api
 urlpatterns = [
     path("", include("quartiers40.core.urls")),
     path("", include("quartiers40.members.urls")),
+    path("territoires/fichier/", include("quartiers40.territories.batch_urls")),
     path("territoires/", include("quartiers40.territories.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

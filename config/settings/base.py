@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",  # app label "django_tasks_database"
     "quartiers40.core",
     "quartiers40.territories",
     "quartiers40.members",
@@ -142,6 +144,14 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 MAX_IMAGE_UPLOAD_BYTES = int(env("MAX_IMAGE_UPLOAD_BYTES", str(2 * 1024 * 1024)))
 MAX_IMAGE_PIXELS = 25_000_000
 
+# Background work: a real queue in the database (django-tasks), run by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# CSV files checked against the QPVs in the background (territories/jobs.py): their size
+# ceiling, and how long the file and its result are kept (`manage.py qpv_check_purge`).
+QPV_CHECK_MAX_UPLOAD_BYTES = int(env("QPV_CHECK_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+QPV_CHECK_RETENTION_DAYS = int(env("QPV_CHECK_RETENTION_DAYS", "7"))
+
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Quartiers 4.0 <ne-pas-repondre@quartiers40.fr>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -169,6 +179,8 @@ RATE_LIMITS = {
     "verification_resend_account": (3, 3600),
     "api_anonymous": (600, 600),
     "api_token": (3000, 600),
+    "qpv_check_ip": (20, 3600),
+    "qpv_check_account": (100, 3600),
 }
 RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
 # Behind a reverse proxy, the client address is the last hop it appends.
@@ -193,3 +205,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+
+# Address geocoding (Géoplateforme / BAN API): an optional adapter, off with GEOCODER_ENABLED=false.
+GEOCODER_ENABLED = env_bool("GEOCODER_ENABLED", True)
+GEOCODER_URL = env("GEOCODER_URL", "https://data.geopf.fr/geocodage")
+GEOCODER_TIMEOUT = float(env("GEOCODER_TIMEOUT", "5"))
+# Map tiles: off by default (perimeters on a plain background, no request leaves the site).
+MAP_TILE_URL = env("MAP_TILE_URL")
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION")

@@ -15,3 +15,6 @@ LANGUAGE_CODE = "fr"
 # No collected static files in tests: the live server and finders serve them.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+# Jobs are queued in the database as in production: tests that need a job to run
+# either run the worker (`db_worker --batch`) or switch to the ImmediateBackend.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

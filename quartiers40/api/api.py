@@ -17,7 +17,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.renderers import JSONRenderer
 
 from . import errors
-from .routers import me, organisations
+from .routers import me, organisations, territories
 from .throttling import ApiRateThrottle
 
 DESCRIPTION = """
@@ -90,3 +90,5 @@ errors.register_exception_handlers(api)
 
 api.add_router("/organisations/", organisations.router)
 api.add_router("/me/", me.router)
+# At the root: its paths are /qpv/…, and /qpv.geojson beside them.
+api.add_router("/", territories.router)

@@ -144,6 +144,15 @@ def personal_data_export(user: User) -> dict:
             }
             for token in user.api_tokens.all()
         ],
+        "qpv_check_jobs": [
+            {
+                "filename": job.filename,
+                "status": job.status,
+                "rows": job.rows_total,
+                "created_at": _iso(job.created_at),
+            }
+            for job in user.qpv_check_jobs.all()
+        ],
         "invitations_received": [
             {
                 "organisation": invitation.organisation.name,

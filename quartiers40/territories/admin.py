@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import QPV
+from .models import QPV, QPVCheckJob
 
 
 @admin.register(QPV)
@@ -23,3 +23,20 @@ class QPVAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).without_geometry_fields()
+
+
+@admin.register(QPVCheckJob)
+class QPVCheckJobAdmin(admin.ModelAdmin):
+    list_display = ["filename", "status", "rows_done", "rows_total", "created_by", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["filename", "public_id", "created_by__email"]
+    # Files are private: the admin shows the job, never a public link to its data.
+    exclude = ["source", "result"]
+    readonly_fields = [
+        field.name
+        for field in QPVCheckJob._meta.fields
+        if field.name not in {"source", "result", "id"}
+    ]
+
+    def has_add_permission(self, request):
+        return False

@@ -14,3 +14,12 @@ class CheckRowStatus(models.TextChoices):
     ADDRESS_UNCERTAIN = "address_uncertain", _("adresse incertaine")
     GEOCODER_UNAVAILABLE = "geocoder_unavailable", _("géocodeur indisponible")
     MALFORMED_ROW = "malformed_row", _("ligne mal formée")
+
+
+class QPVCheckJobStatus(models.TextChoices):
+    """Where a CSV check in the background stands: queued → running → done | failed."""
+
+    QUEUED = "queued", _("en attente")
+    RUNNING = "running", _("en cours")
+    DONE = "done", _("terminé")
+    FAILED = "failed", _("échec")

@@ -1,8 +1,15 @@
+import os
+import secrets
+
 import shapely
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .conf import conf
+from .enums import QPVCheckJobStatus
 
 
 def default_generation() -> int:
@@ -120,3 +127,134 @@ class QPV(models.Model):
         """Inside or on the boundary (the lookup's rule)."""
         geometry = self.geometry
         return geometry is not None and bool(shapely.intersects_xy(geometry, lon, lat))
+
+
+# --- CSV checks in the background ----------------------------------------------------------
+
+
+class PrivateFileStorage(FileSystemStorage):
+    """Files under MEDIA_ROOT/private/qpv-checks/ that have no public URL.
+
+    They are sent only through views that check who asks (the job's secret id). The web
+    server must not serve MEDIA_ROOT/private/ (see docs/territories.md).
+    """
+
+    @cached_property
+    def base_location(self):
+        # Follows MEDIA_ROOT, also when tests change it (FileSystemStorage clears this).
+        return os.path.join(settings.MEDIA_ROOT, "private", "qpv-checks")
+
+    def url(self, name):
+        raise ValueError("QPV check files are private: they have no URL.")
+
+
+_private_storage = PrivateFileStorage()
+
+
+def qpv_check_storage() -> PrivateFileStorage:
+    return _private_storage
+
+
+def qpv_check_public_id() -> str:
+    """192 random bits: the job's address, which only its uploader knows."""
+    return secrets.token_urlsafe(24)
+
+
+def qpv_check_source_path(job: "QPVCheckJob", filename: str) -> str:
+    # Never the uploader's file name in a path: it is kept in `filename` only.
+    return f"{job.public_id}/source.csv"
+
+
+def qpv_check_result_path(job: "QPVCheckJob", filename: str) -> str:
+    return f"{job.public_id}/resultat.csv"
+
+
+class QPVCheckJobQuerySet(models.QuerySet):
+    def finished(self) -> "QPVCheckJobQuerySet":
+        return self.filter(status__in=[QPVCheckJobStatus.DONE, QPVCheckJobStatus.FAILED])
+
+    def created_before(self, moment) -> "QPVCheckJobQuerySet":
+        return self.filter(created_at__lt=moment)
+
+
+class QPVCheckJob(models.Model):
+    """A CSV file checked against the QPVs by a background worker (`jobs.py`).
+
+    queued → running → done | failed. Anyone holding `public_id` (the address of the
+    job's page) may follow it and download its result: an anonymous uploader has nothing
+    else. Files live in a private storage and are purged after
+    `QPV_CHECK_RETENTION_DAYS` (`manage.py qpv_check_purge`).
+    """
+
+    public_id = models.CharField(
+        _("identifiant public"),
+        max_length=43,
+        unique=True,
+        default=qpv_check_public_id,
+        editable=False,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("créé par"),
+        null=True,
+        blank=True,
+        # The uploads of a deleted account go with it (they may hold addresses).
+        on_delete=models.CASCADE,
+        related_name="qpv_check_jobs",
+    )
+    filename = models.CharField(_("nom du fichier envoyé"), max_length=255)
+    source = models.FileField(
+        _("fichier envoyé"),
+        upload_to=qpv_check_source_path,
+        storage=qpv_check_storage,
+        max_length=255,
+    )
+    source_size = models.PositiveBigIntegerField(_("taille du fichier (octets)"), default=0)
+    result = models.FileField(
+        _("résultat"),
+        upload_to=qpv_check_result_path,
+        storage=qpv_check_storage,
+        max_length=255,
+        blank=True,
+    )
+    status = models.CharField(
+        _("état"),
+        max_length=16,
+        choices=QPVCheckJobStatus.choices,
+        default=QPVCheckJobStatus.QUEUED,
+        db_index=True,
+    )
+    rows_done = models.PositiveIntegerField(_("lignes traitées"), default=0)
+    rows_total = models.PositiveIntegerField(_("lignes à traiter"), null=True, blank=True)
+    inside_count = models.PositiveIntegerField(_("lignes dans un QPV"), default=0)
+    outside_count = models.PositiveIntegerField(_("lignes hors QPV"), default=0)
+    error_count = models.PositiveIntegerField(_("lignes en erreur"), default=0)
+    error_message = models.TextField(_("message d'erreur"), blank=True)
+    task_id = models.CharField(_("tâche"), max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
+
+    objects = QPVCheckJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("vérification de fichier")
+        verbose_name_plural = _("vérifications de fichiers")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {QPVCheckJobStatus.DONE, QPVCheckJobStatus.FAILED}
+
+    @property
+    def percent(self) -> int | None:
+        """Rows done in %, None while the number of rows is unknown."""
+        if self.status == QPVCheckJobStatus.DONE:
+            return 100
+        if not self.rows_total:
+            return None
+        return min(100, self.rows_done * 100 // self.rows_total)
