@@ -20,7 +20,15 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["/", "/organisations/", "/organisations/?department=93", "/connexion/"]
+PAGES = [
+    "/",
+    "/organisations/",
+    "/organisations/?department=93",
+    "/connexion/",
+    "/territoires/",
+    "/territoires/qpv/QN09350I/",
+    "/territoires/verifier/?latitude=48.886&longitude=2.354",
+]
 RUNS = 3
 DURATION = "5s"
 CONNECTIONS = 16
