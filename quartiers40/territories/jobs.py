@@ -28,6 +28,7 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -67,8 +68,8 @@ def megabytes(size: int) -> str:
     if size < 1024 * 1024:
         return _("%(size)s Ko") % {"size": max(1, round(size / 1024))}
     value = size / (1024 * 1024)
-    text = f"{value:.0f}" if value >= 10 or value == int(value) else f"{value:.1f}"
-    return _("%(size)s Mo") % {"size": text.replace(".", ",")}
+    digits = 0 if value >= 10 or value == int(value) else 1
+    return _("%(size)s Mo") % {"size": number_format(value, digits)}
 
 
 class QPVCheckUploadError(ValidationError):

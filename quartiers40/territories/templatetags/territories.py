@@ -23,12 +23,12 @@ def distance(metres: float | None) -> str:
     if metres is None:
         return ""
     if metres < 10:
-        return _("moins de 10\u00a0m")
+        return _("moins de 10 m")
     if round(metres, -1) < 1000:
-        return _("%(value)s\u00a0m") % {"value": number_format(round(metres, -1), 0)}
+        return _("%(value)s m") % {"value": number_format(round(metres, -1), 0)}
     if round(metres, -2) < 10_000:
-        return _("%(value)s\u00a0km") % {"value": number_format(round(metres / 1000, 1), 1)}
-    return _("%(value)s\u00a0km") % {
+        return _("%(value)s km") % {"value": number_format(round(metres / 1000, 1), 1)}
+    return _("%(value)s km") % {
         "value": number_format(round(metres / 1000), 0, force_grouping=True)
     }
 
@@ -39,7 +39,7 @@ def hectares(qpv: QPV) -> str:
     area = qpv.area_hectares
     if area is None:
         return ""
-    return _("%(value)s\u00a0ha") % {"value": number_format(round(area, 1), 1, force_grouping=True)}
+    return _("%(value)s ha") % {"value": number_format(round(area, 1), 1, force_grouping=True)}
 
 
 @register.filter
