@@ -69,7 +69,7 @@ def megabytes(size: int) -> str:
         return _("%(size)s Ko") % {"size": max(1, round(size / 1024))}
     value = size / (1024 * 1024)
     digits = 0 if value >= 10 or value == int(value) else 1
-    return _("%(size)s Mo") % {"size": number_format(value, digits)}
+    return _("%(size)s Mo") % {"size": number_format(round(value, digits), digits)}
 
 
 class QPVCheckUploadError(ValidationError):
