@@ -8,7 +8,7 @@ from quartiers40.territories.models import QPV
 from quartiers40.territories.reference import DEPARTMENT_CHOICES, department_name
 
 from .enums import OrganisationKind, Role
-from .models import Organisation, User
+from .models import ORGANISATION_EDITABLE_FIELDS, Organisation, User
 
 
 class SignUpForm(forms.Form):
@@ -160,19 +160,7 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "kind",
-            "description",
-            "website",
-            "siret",
-            "rna",
-            "commune_name",
-            "commune_code",
-            "department_code",
-            "logo",
-            "qpvs",
-        ]
+        fields = [*ORGANISATION_EDITABLE_FIELDS, "qpvs"]
         widgets = {"description": forms.Textarea(attrs={"rows": 6}), "department_code": FastSelect}
 
     def clean_siret(self):

@@ -101,6 +101,21 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(memberships__user=user, memberships__role=Role.ADMIN)
 
 
+# What an organisation's admins may change (pages, API and services share this list).
+ORGANISATION_EDITABLE_FIELDS = (
+    "name",
+    "kind",
+    "description",
+    "website",
+    "siret",
+    "rna",
+    "commune_name",
+    "commune_code",
+    "department_code",
+    "logo",
+)
+
+
 class Organisation(models.Model):
     name = models.CharField(_("nom"), max_length=200)
     slug = models.SlugField(_("identifiant d'adresse"), max_length=220, unique=True)

@@ -19,6 +19,7 @@ from quartiers40.core.services import action_log_record
 from . import permissions
 from .enums import MembershipRequestStatus, OrganisationStatus, Role
 from .models import (
+    ORGANISATION_EDITABLE_FIELDS,
     ApiToken,
     Invitation,
     MembershipRequest,
@@ -174,20 +175,8 @@ def organisation_create(*, qpvs=(), **fields) -> Organisation:
 def organisation_update(*, organisation: Organisation, actor: User, qpvs=None, **fields):
     if not permissions.can_edit_organisation(actor, organisation):
         raise PermissionDenied
-    editable = {
-        "name",
-        "kind",
-        "description",
-        "website",
-        "siret",
-        "rna",
-        "commune_name",
-        "commune_code",
-        "department_code",
-        "logo",
-    }
     for name, value in fields.items():
-        if name not in editable:
+        if name not in ORGANISATION_EDITABLE_FIELDS:
             raise ValueError(f"{name} cannot be changed here")
         setattr(organisation, name, value)
     organisation.siret = organisation.siret.replace(" ", "")

@@ -15,7 +15,7 @@ from quartiers40.territories.enums import QPVCheckJobStatus
 from quartiers40.territories.lookup import qpv_index_invalidate
 from quartiers40.territories.models import QPVCheckJob
 from tests.members.factories import UserFactory
-from tests.territories.factories import QPVFactory, box
+from tests.territories.factories import GoutteDOrFactory, QPVFactory, box
 from tests.territories.test_jobs import COORDINATES_CSV, IMMEDIATE, run_worker
 
 pytestmark = pytest.mark.django_db
@@ -34,18 +34,7 @@ def _fresh_qpv_index():
 @pytest.fixture
 def layer(db):
     return {
-        "goutte_dor": QPVFactory(
-            code="QN07511M",
-            name="Goutte D'Or",
-            department_code="75",
-            department_name="Paris",
-            commune_code="75056",
-            commune_name="Paris",
-            commune_codes=["75056"],
-            commune_names=["Paris"],
-            epci_siren="200054781",
-            geometry=box(2.35, 48.88, 0.01),
-        ),
+        "goutte_dor": GoutteDOrFactory(),
         "franc_moisin": QPVFactory(
             code="QN09301M",
             name="Franc-Moisin - Bel Air",

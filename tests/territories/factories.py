@@ -33,3 +33,18 @@ class QPVFactory(factory.django.DjangoModelFactory):
 
 def box(lon: float, lat: float, size: float = 0.01) -> shapely.Polygon:
     return shapely.box(lon, lat, lon + size, lat + size)
+
+
+class GoutteDOrFactory(QPVFactory):
+    """The Goutte d'Or (Paris 18e), with the official properties; a square perimeter."""
+
+    code = "QN07511M"
+    name = "Goutte D'Or"
+    department_code = "75"
+    department_name = "Paris"
+    commune_code = "75056"
+    commune_name = "Paris"
+    commune_codes = factory.LazyFunction(lambda: ["75056"])
+    commune_names = factory.LazyFunction(lambda: ["Paris"])
+    epci_siren = "200054781"
+    geometry = factory.LazyFunction(lambda: box(2.35, 48.88, 0.01))

@@ -14,7 +14,7 @@ from tests.members.factories import OrganisationFactory
 
 from . import fake_geocoder
 from .conftest import Response
-from .factories import QPVFactory, box
+from .factories import GoutteDOrFactory, QPVFactory, box
 
 pytestmark = pytest.mark.django_db
 
@@ -30,18 +30,7 @@ def _text(response) -> str:
 
 @pytest.fixture
 def goutte_dor():
-    return QPVFactory(
-        code="QN07511M",
-        name="Goutte D'Or",
-        department_code="75",
-        department_name="Paris",
-        commune_code="75056",
-        commune_name="Paris",
-        commune_codes=["75056"],
-        commune_names=["Paris"],
-        epci_siren="200054781",
-        geometry=box(2.35, 48.88, 0.01),
-    )
+    return GoutteDOrFactory()
 
 
 # --- The directory ----------------------------------------------------------------------
