@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "quartiers40.core",
     "quartiers40.territories",
     "quartiers40.members",
+    "quartiers40.projects",
     "quartiers40.api",
 ]
 

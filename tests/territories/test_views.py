@@ -269,7 +269,7 @@ def test_qpv_page_sections_have_their_empty_states(client, goutte_dor):
     page = _text(response)
     for title, sentence, action in [
         ("Organisations qui agissent ici", "apparaîtront ici", "Faire connaître"),
-        ("Projets d'IA", "Les projets d'intelligence artificielle", "Proposer un projet"),
+        ("Projets d'IA dans ce quartier", "Proposez-le au catalogue", "Proposer un projet"),
         ("Défis", "Les besoins exprimés par les habitants", "Proposer un défi"),
         ("Opportunités à proximité", "Les formations, emplois", "Proposer une opportunité"),
     ]:

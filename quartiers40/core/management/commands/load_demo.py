@@ -9,6 +9,7 @@ from django.db import transaction
 
 from quartiers40.members import demo as members_demo
 from quartiers40.members.models import User
+from quartiers40.projects import demo as projects_demo
 from quartiers40.territories.models import QPV
 
 SEED = 40
@@ -40,15 +41,18 @@ class Command(BaseCommand):
                 self._reset()
             rng = random.Random(SEED)  # noqa: S311 - the same dataset on every machine
             counts = members_demo.load(rng=rng)
+            projects = projects_demo.load(rng=rng)["projects"]
         self.stdout.write(
             self.style.SUCCESS(
                 f"Démonstration chargée : {counts['organisations']} organisations, "
-                f"{counts['people']} personnes (fictives)."
+                f"{counts['people']} personnes, {projects} projets d'IA (fictifs)."
             )
         )
 
     def _reset(self) -> None:
         from quartiers40.members.models import Organisation
+        from quartiers40.projects.models import Project
 
+        Project.objects.all().delete()
         Organisation.objects.all().delete()
         User.objects.filter(email__endswith=f"@{members_demo.DEMO_DOMAIN}").delete()

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProjectsConfig(AppConfig):
+    name = "quartiers40.projects"
+    verbose_name = _("Projets")
+
+    def ready(self) -> None:
+        from quartiers40.core.sections import QPVSection, qpv_section_register
+
+        from .selectors import projects_in_qpv_section
+
+        qpv_section_register(
+            QPVSection(
+                key="projects",
+                order=20,
+                template="projects/qpv_section.html",
+                context=projects_in_qpv_section,
+            )
+        )

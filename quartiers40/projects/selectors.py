@@ -1,0 +1,109 @@
+"""Reads of the projects domain, shared by pages, the API and the background tasks."""
+
+from datetime import datetime, timedelta
+
+from django.db.models import F, Prefetch, Q, QuerySet
+
+from quartiers40.members.models import Organisation, User
+from quartiers40.territories.models import QPV
+
+from .enums import ProjectStatus
+from .models import Project, ProjectUpdate
+
+# A project not updated for this long reminds its owners (about six months).
+FRESHNESS_DAYS = 183
+PROJECTS_ON_QPV_PAGE = 6
+
+
+def _with_relations(projects: QuerySet[Project]) -> QuerySet[Project]:
+    return projects.select_related("carrier").prefetch_related(
+        Prefetch("qpvs", queryset=QPV.objects.without_geometry_fields().order_by("name")),
+        Prefetch("partners", queryset=Organisation.objects.order_by("name")),
+    )
+
+
+def project_catalogue(
+    *,
+    theme: str = "",
+    stage: str = "",
+    ai_category: str = "",
+    department: str = "",
+    qpv: str = "",
+    carrier_kind: str = "",
+    query: str = "",
+) -> QuerySet[Project]:
+    """Published projects, filtered; the most recently updated first."""
+    projects = Project.objects.published()
+    if theme:
+        projects = projects.with_theme(theme)
+    if stage:
+        projects = projects.filter(stage=stage)
+    if ai_category:
+        projects = projects.filter(ai_category=ai_category)
+    if department:
+        projects = projects.in_department(department)
+    if qpv:
+        projects = projects.filter(qpvs__code=qpv)
+    if carrier_kind:
+        projects = projects.filter(carrier__kind=carrier_kind)
+    if query:
+        projects = projects.filter(
+            Q(title__icontains=query)
+            | Q(summary__icontains=query)
+            | Q(easy_read_summary__icontains=query)
+            | Q(problem__icontains=query)
+            | Q(carrier__name__icontains=query)
+        )
+    ids = projects.values("pk")
+    return _with_relations(Project.objects.filter(pk__in=ids)).order_by("-last_updated_at", "pk")
+
+
+def projects_of_qpv(qpv: QPV) -> QuerySet[Project]:
+    return project_catalogue(qpv=qpv.code)
+
+
+def projects_of_organisation(
+    organisation: Organisation, *, include_unpublished: bool = False
+) -> QuerySet[Project]:
+    """Projects the organisation carries or is a partner of."""
+    projects = Project.objects.of_organisation(organisation)
+    if not include_unpublished:
+        projects = projects.published()
+    ids = projects.values("pk")
+    return _with_relations(Project.objects.filter(pk__in=ids)).order_by("-last_updated_at", "pk")
+
+
+def projects_stale(*, now: datetime) -> QuerySet[Project]:
+    """Published projects not updated for FRESHNESS_DAYS, not yet reminded since."""
+    return Project.objects.published().filter(
+        Q(freshness_reminded_at__isnull=True) | Q(freshness_reminded_at__lt=F("last_updated_at")),
+        last_updated_at__lt=now - timedelta(days=FRESHNESS_DAYS),
+    )
+
+
+def project_timeline(project: Project) -> QuerySet[ProjectUpdate]:
+    return project.updates.select_related("actor").order_by("-created_at", "-pk")
+
+
+def project_owners(project: Project) -> QuerySet[User]:
+    """The people of the carrying organisation: they edit it and receive its e-mails."""
+    return User.objects.filter(
+        is_active=True, memberships__organisation_id=project.carrier_id
+    ).distinct()
+
+
+def coordination_team() -> QuerySet[User]:
+    return User.objects.filter(is_active=True, is_coordinator=True)
+
+
+def projects_pending_review() -> QuerySet[Project]:
+    return Project.objects.filter(status=ProjectStatus.SUBMITTED).select_related("carrier")
+
+
+def projects_in_qpv_section(qpv: QPV) -> dict:
+    """The projects section of a QPV page (registered in ProjectsConfig.ready)."""
+    projects = projects_of_qpv(qpv)
+    return {
+        "projects": projects[:PROJECTS_ON_QPV_PAGE],
+        "projects_count": projects.count(),
+    }
