@@ -12,6 +12,7 @@ urlpatterns = [
     path("territoires/", include("quartiers40.territories.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("projets/", include("quartiers40.projects.urls")),
     path("admin/", admin.site.urls),
 ]
 

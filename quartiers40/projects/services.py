@@ -40,8 +40,14 @@ REQUIRED_FOR_SUBMISSION = (
 )
 
 
+# Slugs that would shadow a page of the catalogue (/projets/nouveau/).
+RESERVED_SLUGS = {"nouveau"}
+
+
 def _unique_slug(title: str) -> str:
     base = slugify(title)[:200] or "projet"
+    if base in RESERVED_SLUGS:
+        base = f"projet-{base}"
     slug = base
     index = 2
     while Project.objects.filter(slug=slug).exists():

@@ -254,3 +254,9 @@ def test_projects_of_an_organisation_include_partnerships():
     draft = ProjectFactory(carrier=organisation)
     assert set(selectors.projects_of_organisation(organisation)) == {carried, partnered}
     assert draft in selectors.projects_of_organisation(organisation, include_unpublished=True)
+
+
+def test_a_title_that_would_shadow_a_page_gets_another_slug():
+    from quartiers40.projects.services import _unique_slug
+
+    assert _unique_slug("Nouveau") == "projet-nouveau"

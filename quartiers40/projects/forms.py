@@ -1,0 +1,178 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from quartiers40.core.widgets import FastSelect, FastSelectMultiple
+from quartiers40.members.enums import OrganisationKind
+from quartiers40.members.forms import QPVMultipleChoiceField
+from quartiers40.members.models import Organisation
+from quartiers40.territories.models import QPV
+from quartiers40.territories.reference import DEPARTMENT_CHOICES
+
+from .enums import AICategory, Beneficiary, Stage, Theme
+from .models import EASY_READ_SUMMARY_MAX_LENGTH, PROJECT_EDITABLE_FIELDS, Project
+
+SORT_UPDATED = "updated"
+SORT_NEWEST = "newest"
+
+
+class CatalogueFilterForm(forms.Form):
+    q = forms.CharField(label=_("Mots-clés"), required=False, max_length=100)
+    theme = forms.ChoiceField(
+        label=_("Thème"), choices=[("", _("Tous les thèmes")), *Theme.choices], required=False
+    )
+    stage = forms.ChoiceField(
+        label=_("Étape"), choices=[("", _("Toutes les étapes")), *Stage.choices], required=False
+    )
+    ai_category = forms.ChoiceField(
+        label=_("Type d'IA"),
+        choices=[("", _("Tous les types d'IA")), *AICategory.choices],
+        required=False,
+    )
+    department = forms.ChoiceField(
+        label=_("Département"),
+        choices=[("", _("Tous les départements")), *DEPARTMENT_CHOICES],
+        required=False,
+        widget=FastSelect,
+    )
+    qpv = forms.CharField(
+        label=_("Quartier prioritaire (code)"),
+        required=False,
+        max_length=16,
+        help_text=_("Le code du QPV, par exemple QN09301M."),
+    )
+    carrier_kind = forms.ChoiceField(
+        label=_("Organisation porteuse"),
+        choices=[("", _("Tous les types d'organisation")), *OrganisationKind.choices],
+        required=False,
+    )
+    sort = forms.ChoiceField(
+        label=_("Trier par"),
+        choices=[
+            (SORT_UPDATED, _("Mis à jour récemment")),
+            (SORT_NEWEST, _("Publiés récemment")),
+        ],
+        required=False,
+    )
+
+    def clean_qpv(self):
+        return self.cleaned_data["qpv"].strip().upper()
+
+
+def _qpv_widget() -> FastSelectMultiple:
+    # territories/qpv-select.js enhances it; without JavaScript it is a plain multiple select.
+    return FastSelectMultiple(
+        attrs={
+            "size": 8,
+            "data-searchable": "true",
+            "data-filter-label": _("Filtrer la liste des quartiers"),
+            "data-filter-help": _("Tapez une partie du nom, de la commune ou du code."),
+            "data-count-one": _("{count} quartier affiché"),
+            "data-count-many": _("{count} quartiers affichés"),
+            "data-chosen-label": _("Quartiers choisis : {count}"),
+            "data-none-label": _("Aucun quartier choisi pour l'instant."),
+            "data-remove-label": _("Retirer"),
+            "data-click-help": _(
+                "Cliquez sur un quartier pour le choisir ou le retirer (au clavier : "
+                "Ctrl et les flèches pour se déplacer, Ctrl et Espace pour choisir)."
+            ),
+        }
+    )
+
+
+class ProjectForm(forms.ModelForm):
+    """The project's fields; `carriers` (on creation only) lists the organisations offered."""
+
+    carrier = forms.ModelChoiceField(
+        label=_("Organisation porteuse"), queryset=Organisation.objects.none(), widget=FastSelect
+    )
+    summary = forms.CharField(
+        label=_("Résumé en une ligne"),
+        max_length=240,
+        help_text=_("Ce qui apparaît dans la liste des projets."),
+    )
+    easy_read_summary = forms.CharField(
+        label=_("Résumé en français facile"),
+        max_length=EASY_READ_SUMMARY_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("400 caractères au plus, des phrases courtes. Obligatoire pour publier."),
+    )
+    themes = forms.MultipleChoiceField(
+        label=_("Thèmes"),
+        choices=Theme.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    beneficiaries = forms.MultipleChoiceField(
+        label=_("Publics bénéficiaires"),
+        choices=Beneficiary.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    departments = forms.MultipleChoiceField(
+        label=_("Départements (projet plus large qu'un quartier)"),
+        choices=DEPARTMENT_CHOICES,
+        required=False,
+        widget=FastSelectMultiple(attrs={"size": 6}),
+        help_text=_("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."),
+    )
+    qpvs = QPVMultipleChoiceField(
+        label=_("Quartiers prioritaires concernés"),
+        queryset=QPV.objects.without_geometry_fields().order_by("department_code", "name"),
+        required=False,
+        widget=_qpv_widget(),
+        help_text=_("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."),
+    )
+    partners = forms.ModelMultipleChoiceField(
+        label=_("Organisations partenaires"),
+        queryset=Organisation.objects.members_of_collective().order_by("name"),
+        required=False,
+        widget=FastSelectMultiple(attrs={"size": 6}),
+        help_text=_("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."),
+    )
+    source_code_url = forms.URLField(label=_("Code source"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Project
+        fields = ["carrier", *PROJECT_EDITABLE_FIELDS, "qpvs", "partners"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 8}),
+            "problem": forms.Textarea(attrs={"rows": 4}),
+            "ai_description": forms.Textarea(attrs={"rows": 4}),
+            "data_used": forms.Textarea(attrs={"rows": 3}),
+            "funding": forms.Textarea(attrs={"rows": 3}),
+            "results": forms.Textarea(attrs={"rows": 6}),
+            "started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ended_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, carriers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if carriers is None:  # editing: the carrier does not change here
+            del self.fields["carrier"]
+        else:
+            self.fields["carrier"].queryset = carriers
+            if len(carriers) == 1:
+                self.fields["carrier"].initial = carriers[0].pk
+        self.fields["title"].help_text = _("Un nom court et parlant.")
+
+    def clean(self):
+        cleaned = super().clean()
+        started, ended = cleaned.get("started_on"), cleaned.get("ended_on")
+        if started and ended and ended < started:
+            self.add_error("ended_on", _("La fin ne peut précéder le début."))
+        return cleaned
+
+    def service_arguments(self) -> dict:
+        """cleaned_data split for the services: carrier, qpvs and partners are not fields."""
+        data = dict(self.cleaned_data)
+        data.pop("carrier", None)
+        return data
+
+
+class ReturnForm(forms.Form):
+    comments = forms.CharField(
+        label=_("Ce qu'il faut compléter (envoyé à l'organisation porteuse)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+    )

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "projects"
+urlpatterns = [
+    path("", views.catalogue, name="catalogue"),
+    path("nouveau/", views.project_create, name="create"),
+    path("<str:key>/", views.project_detail, name="detail"),
+    path("<str:key>/modifier/", views.project_edit, name="edit"),
+    path("<str:key>/suivre/", views.project_follow, name="follow"),
+    path("<str:key>/publier/", views.project_publish, name="publish"),
+    path("<str:key>/renvoyer/", views.project_return, name="return"),
+]

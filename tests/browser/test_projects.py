@@ -1,0 +1,102 @@
+"""The projects catalogue as people use it: propose, review, find."""
+
+import re
+
+from playwright.sync_api import expect
+
+from quartiers40.projects.enums import ProjectStatus
+from quartiers40.projects.models import Project
+from tests.members.factories import CoordinatorFactory, MembershipFactory
+from tests.projects.factories import PublishedProjectFactory
+from tests.territories.factories import QPVFactory
+
+from .conftest import assert_no_axe_violations, open_counting_bytes
+
+TITLE = "Un assistant pour les courriers administratifs"
+
+
+def _fill_project(page) -> None:
+    page.get_by_label(re.compile("^Titre")).fill(TITLE)
+    page.get_by_label(re.compile("^Résumé en une ligne")).fill(
+        "Il aide les habitants à comprendre leurs courriers."
+    )
+    page.get_by_label(re.compile("^Résumé en français facile")).fill(
+        "Un outil lit vos lettres avec vous et explique les mots difficiles."
+    )
+    page.get_by_label(re.compile("^Description")).fill("Un assistant en plusieurs langues.")
+    page.get_by_label(re.compile("^Problème traité")).fill("Les courriers sont difficiles à lire.")
+    page.get_by_label("Habitants", exact=True).check()
+    page.get_by_label(re.compile("^Type d'IA")).select_option(label="Langage et texte")
+    page.get_by_label(re.compile("^L'IA utilisée")).fill("Un programme qui lit et résume.")
+    page.get_by_label(re.compile("^Données utilisées")).fill("Les courriers, effacés après.")
+    page.get_by_label(re.compile("^Départements")).select_option("93")
+    page.get_by_label("Services publics", exact=True).check()
+
+
+def test_a_member_proposes_coordination_publishes_a_visitor_finds(live_server, sign_in_as, page):
+    membership = MembershipFactory(organisation__name="Les Ateliers du Franc-Moisin")
+    coordinator = CoordinatorFactory()
+
+    # A member drafts, then submits.
+    member = sign_in_as(membership.user)
+    member.goto(f"{live_server.url}/projets/")
+    member.get_by_role("link", name="Proposer un projet").click()
+    expect(member.get_by_role("heading", level=1)).to_have_text("Proposer un projet")
+    assert_no_axe_violations(member)
+    member.get_by_label(re.compile("^Titre")).fill(TITLE)
+    member.get_by_label(re.compile("^Résumé en une ligne")).fill("Brouillon rapide.")
+    member.get_by_role("button", name="Enregistrer le brouillon").click()
+    expect(member.get_by_role("status")).to_contain_text("Le brouillon est enregistré")
+    assert Project.objects.get().status == ProjectStatus.DRAFT
+
+    member.get_by_role("link", name="Modifier le projet").click()
+    _fill_project(member)
+    member.get_by_role("button", name="Soumettre à l'équipe").click()
+    expect(member.get_by_role("status")).to_contain_text("Le projet est soumis")
+    assert Project.objects.get().status == ProjectStatus.SUBMITTED
+
+    # Coordination publishes it from its page.
+    reviewer = sign_in_as(coordinator)
+    reviewer.goto(member.url)
+    reviewer.get_by_role("button", name="Publier").click()
+    expect(reviewer.get_by_role("status")).to_contain_text("Le projet est publié")
+    assert Project.objects.get().status == ProjectStatus.PUBLISHED
+
+    # A visitor finds it with a filter, and reads it.
+    PublishedProjectFactory(title="Un autre projet, sur la santé", themes=["health"])
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Projets"
+    ).click()
+    page.get_by_label(re.compile("^Thème")).select_option(label="Services publics")
+    page.get_by_role("button", name="Filtrer").click()
+    expect(page.get_by_role("status")).to_have_text("1 projet")
+    page.get_by_role("link", name=TITLE).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+    expect(page.get_by_role("main")).to_contain_text("Un outil lit vos lettres avec vous")
+    expect(page.get_by_role("link", name="Les Ateliers du Franc-Moisin")).to_be_visible()
+
+
+def test_the_catalogue_pages_are_accessible_and_light(live_server, sign_in_as, page):
+    qpv = QPVFactory()
+    for index in range(25):
+        project = PublishedProjectFactory(title=f"Projet accessible {index}")
+        project.qpvs.add(qpv)
+    project.partners.add(MembershipFactory().organisation)
+
+    sizes = open_counting_bytes(page, f"{live_server.url}/projets/")
+    assert sum(sizes.values()) < 150 * 1024, sizes
+    assert_no_axe_violations(page)
+
+    page.goto(f"{live_server.url}/projets/{project.slug}/")
+    assert_no_axe_violations(page)
+
+    # Signed in as coordination, with the follow button and a project to review.
+    project.status = ProjectStatus.SUBMITTED
+    project.save()
+    reviewer = sign_in_as(CoordinatorFactory())
+    reviewer.goto(f"{live_server.url}/projets/{project.slug}/")
+    expect(reviewer.get_by_role("button", name="Publier")).to_be_visible()
+    assert_no_axe_violations(reviewer)
+    reviewer.goto(f"{live_server.url}/projets/{project.slug}/modifier/")
+    assert_no_axe_violations(reviewer)
