@@ -43,6 +43,7 @@ worker: install ## Run the background worker alone (production: one or more of t
 lint: install ## ruff check, ruff format --check, makemigrations --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	mkdir -p var
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
 
 format: install ## Reformat the code
