@@ -3,9 +3,9 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
-from quartiers40.core.widgets import FastSelect, FastSelectMultiple
-from quartiers40.territories.models import QPV
-from quartiers40.territories.reference import DEPARTMENT_CHOICES, department_name
+from quartiers40.core.widgets import FastSelect
+from quartiers40.territories.forms import QPVMultipleChoiceField
+from quartiers40.territories.reference import DEPARTMENT_CHOICES
 
 from .enums import OrganisationKind, Role
 from .models import ORGANISATION_EDITABLE_FIELDS, Organisation, User
@@ -123,40 +123,9 @@ class DeleteAccountForm(forms.Form):
         return password
 
 
-class QPVMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: QPV) -> str:
-        place = obj.commune_name or department_name(obj.department_code)
-        return f"{obj.name} – {place} ({obj.department_code}) – {obj.code}"
-
-
 class OrganisationForm(forms.ModelForm):
     website = forms.URLField(label=_("Site web"), required=False, assume_scheme="https")
-    qpvs = QPVMultipleChoiceField(
-        label=_("Quartiers prioritaires où elle agit"),
-        # The 1,584 options need neither geometry: leave those heavy columns in the database.
-        queryset=QPV.objects.without_geometry_fields().order_by("department_code", "name"),
-        required=False,
-        # territories/qpv-select.js enhances it (filter box, list of the chosen ones) with
-        # these texts; without JavaScript it is a plain multiple select.
-        widget=FastSelectMultiple(
-            attrs={
-                "size": 8,
-                "data-searchable": "true",
-                "data-filter-label": _("Filtrer la liste des quartiers"),
-                "data-filter-help": _("Tapez une partie du nom, de la commune ou du code."),
-                "data-count-one": _("{count} quartier affiché"),
-                "data-count-many": _("{count} quartiers affichés"),
-                "data-chosen-label": _("Quartiers choisis : {count}"),
-                "data-none-label": _("Aucun quartier choisi pour l'instant."),
-                "data-remove-label": _("Retirer"),
-                "data-click-help": _(
-                    "Cliquez sur un quartier pour le choisir ou le retirer (au clavier : "
-                    "Ctrl et les flèches pour se déplacer, Ctrl et Espace pour choisir)."
-                ),
-            }
-        ),
-        help_text=_("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."),
-    )
+    qpvs = QPVMultipleChoiceField(label=_("Quartiers prioritaires où elle agit"))
 
     class Meta:
         model = Organisation

@@ -3,9 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from quartiers40.core.widgets import FastSelect, FastSelectMultiple
 from quartiers40.members.enums import OrganisationKind
-from quartiers40.members.forms import QPVMultipleChoiceField
 from quartiers40.members.models import Organisation
-from quartiers40.territories.models import QPV
+from quartiers40.territories.forms import QPVMultipleChoiceField
 from quartiers40.territories.reference import DEPARTMENT_CHOICES
 
 from .enums import AICategory, Beneficiary, Stage, Theme
@@ -58,27 +57,6 @@ class CatalogueFilterForm(forms.Form):
         return self.cleaned_data["qpv"].strip().upper()
 
 
-def _qpv_widget() -> FastSelectMultiple:
-    # territories/qpv-select.js enhances it; without JavaScript it is a plain multiple select.
-    return FastSelectMultiple(
-        attrs={
-            "size": 8,
-            "data-searchable": "true",
-            "data-filter-label": _("Filtrer la liste des quartiers"),
-            "data-filter-help": _("Tapez une partie du nom, de la commune ou du code."),
-            "data-count-one": _("{count} quartier affiché"),
-            "data-count-many": _("{count} quartiers affichés"),
-            "data-chosen-label": _("Quartiers choisis : {count}"),
-            "data-none-label": _("Aucun quartier choisi pour l'instant."),
-            "data-remove-label": _("Retirer"),
-            "data-click-help": _(
-                "Cliquez sur un quartier pour le choisir ou le retirer (au clavier : "
-                "Ctrl et les flèches pour se déplacer, Ctrl et Espace pour choisir)."
-            ),
-        }
-    )
-
-
 class ProjectForm(forms.ModelForm):
     """The project's fields; `carriers` (on creation only) lists the organisations offered."""
 
@@ -116,13 +94,7 @@ class ProjectForm(forms.ModelForm):
         widget=FastSelectMultiple(attrs={"size": 6}),
         help_text=_("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."),
     )
-    qpvs = QPVMultipleChoiceField(
-        label=_("Quartiers prioritaires concernés"),
-        queryset=QPV.objects.without_geometry_fields().order_by("department_code", "name"),
-        required=False,
-        widget=_qpv_widget(),
-        help_text=_("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."),
-    )
+    qpvs = QPVMultipleChoiceField(label=_("Quartiers prioritaires concernés"))
     partners = forms.ModelMultipleChoiceField(
         label=_("Organisations partenaires"),
         queryset=Organisation.objects.members_of_collective().order_by("name"),

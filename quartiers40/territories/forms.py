@@ -3,10 +3,11 @@ import math
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from quartiers40.core.widgets import FastSelect
+from quartiers40.core.widgets import FastSelect, FastSelectMultiple
 
 from .clients.geocoding import MAX_QUERY_LENGTH, MIN_QUERY_LENGTH
-from .reference import DEPARTMENT_CHOICES
+from .models import QPV
+from .reference import DEPARTMENT_CHOICES, department_name
 
 
 class QPVDirectoryFilterForm(forms.Form):
@@ -104,3 +105,44 @@ class QPVCheckForm(forms.Form):
         if self.has_point():
             return {"lat": self.cleaned_data["latitude"], "lon": self.cleaned_data["longitude"]}
         return {"address": self.cleaned_data["adresse"]}
+
+
+def qpv_select_widget() -> FastSelectMultiple:
+    """A multiple select of QPVs; territories/qpv-select.js enhances it (filter box, list of
+    the chosen ones) with these texts. Without JavaScript it is a plain multiple select."""
+    return FastSelectMultiple(
+        attrs={
+            "size": 8,
+            "data-searchable": "true",
+            "data-filter-label": _("Filtrer la liste des quartiers"),
+            "data-filter-help": _("Tapez une partie du nom, de la commune ou du code."),
+            "data-count-one": _("{count} quartier affiché"),
+            "data-count-many": _("{count} quartiers affichés"),
+            "data-chosen-label": _("Quartiers choisis : {count}"),
+            "data-none-label": _("Aucun quartier choisi pour l'instant."),
+            "data-remove-label": _("Retirer"),
+            "data-click-help": _(
+                "Cliquez sur un quartier pour le choisir ou le retirer (au clavier : "
+                "Ctrl et les flèches pour se déplacer, Ctrl et Espace pour choisir)."
+            ),
+        }
+    )
+
+
+class QPVMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """The QPVs in force, searchable; shared by every form that ties something to QPVs."""
+
+    def __init__(self, *, label, **kwargs):
+        kwargs.setdefault(
+            # The 1,584 options need no geometry: leave those heavy columns in the database.
+            "queryset",
+            QPV.objects.without_geometry_fields().order_by("department_code", "name"),
+        )
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", qpv_select_widget())
+        kwargs.setdefault("help_text", _("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."))
+        super().__init__(label=label, **kwargs)
+
+    def label_from_instance(self, obj: QPV) -> str:
+        place = obj.commune_name or department_name(obj.department_code)
+        return f"{obj.name} – {place} ({obj.department_code}) – {obj.code}"
