@@ -39,11 +39,13 @@ def organisation_directory(
     return organisations.distinct().order_by("name", "pk")
 
 
+def qpvs_prefetch() -> Prefetch:
+    """An organisation's QPVs, without their heavy geometry columns."""
+    return Prefetch("qpvs", queryset=QPV.objects.without_geometry_fields().order_by("name"))
+
+
 def organisation_with_qpvs() -> QuerySet[Organisation]:
-    """Organisations with their QPVs, without the QPVs' heavy geometry columns."""
-    return Organisation.objects.prefetch_related(
-        Prefetch("qpvs", queryset=QPV.objects.without_geometry_fields().order_by("name"))
-    )
+    return Organisation.objects.prefetch_related(qpvs_prefetch())
 
 
 def organisation_people(organisation: Organisation) -> QuerySet[OrganisationMembership]:

@@ -21,7 +21,7 @@ def _member_organisation(slug: str) -> Organisation:
     """Candidates and refused organisations are not public: for the API they do not exist."""
     organisation = (
         Organisation.objects.members_of_collective()
-        .prefetch_related("qpvs")
+        .prefetch_related(selectors.qpvs_prefetch())
         .filter(slug=slug)
         .first()
     )
@@ -40,17 +40,12 @@ def _member_organisation(slug: str) -> Organisation:
 )
 @paginate(PagePagination)
 def organisation_list(request: HttpRequest, filters: Query[OrganisationFilters]):
-    return (
-        selectors.organisation_directory(
-            kind=filters.kind or "",
-            department=filters.department or "",
-            qpv=filters.qpv or "",
-            query=filters.q or "",
-        )
-        .prefetch_related("qpvs")
-        # Names can repeat: the key keeps pages stable.
-        .order_by("name", "pk")
-    )
+    return selectors.organisation_directory(
+        kind=filters.kind or "",
+        department=filters.department or "",
+        qpv=filters.qpv or "",
+        query=filters.q or "",
+    ).prefetch_related(selectors.qpvs_prefetch())
 
 
 @router.get(
