@@ -15,7 +15,10 @@ FRESHNESS_DAYS = 183
 PROJECTS_ON_QPV_PAGE = 6
 
 
-def _with_relations(projects: QuerySet[Project]) -> QuerySet[Project]:
+def projects_with_relations(projects: QuerySet[Project] | None = None) -> QuerySet[Project]:
+    """Projects with their carrier, partners and QPVs (without the QPVs' geometry columns)."""
+    if projects is None:
+        projects = Project.objects.all()
     return projects.select_related("carrier").prefetch_related(
         Prefetch("qpvs", queryset=QPV.objects.without_geometry_fields().order_by("name")),
         Prefetch("partners", queryset=Organisation.objects.order_by("name")),
@@ -55,7 +58,9 @@ def project_catalogue(
             | Q(carrier__name__icontains=query)
         )
     ids = projects.values("pk")
-    return _with_relations(Project.objects.filter(pk__in=ids)).order_by("-last_updated_at", "pk")
+    return projects_with_relations(Project.objects.filter(pk__in=ids)).order_by(
+        "-last_updated_at", "pk"
+    )
 
 
 def projects_of_qpv(qpv: QPV) -> QuerySet[Project]:
@@ -70,7 +75,9 @@ def projects_of_organisation(
     if not include_unpublished:
         projects = projects.published()
     ids = projects.values("pk")
-    return _with_relations(Project.objects.filter(pk__in=ids)).order_by("-last_updated_at", "pk")
+    return projects_with_relations(Project.objects.filter(pk__in=ids)).order_by(
+        "-last_updated_at", "pk"
+    )
 
 
 def projects_stale(*, now: datetime) -> QuerySet[Project]:

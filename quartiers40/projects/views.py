@@ -82,9 +82,7 @@ def project_detail(request, key: str):
     project = _visible_project(
         request,
         key,
-        Project.objects.select_related("carrier").prefetch_related(
-            "qpvs", "partners", "images", "documents"
-        ),
+        selectors.projects_with_relations().prefetch_related("images", "documents"),
     )
     user = request.user
     return render(

@@ -13,7 +13,6 @@ PATCH /projects/{id}/            change a project (token; its carrier's people)
 
 import json
 
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
@@ -50,15 +49,7 @@ def _published_project(project_id: int) -> Project:
 
 def _project_for(user, project_id: int) -> Project:
     """The project as its owners see it, whatever its status."""
-    project = (
-        Project.objects.select_related("carrier")
-        .prefetch_related(
-            Prefetch("qpvs", queryset=QPV.objects.without_geometry_fields().order_by("name")),
-            Prefetch("partners", queryset=Organisation.objects.order_by("name")),
-        )
-        .filter(pk=project_id)
-        .first()
-    )
+    project = selectors.projects_with_relations().filter(pk=project_id).first()
     if project is None or not permissions.can_view_project(user, project):
         raise _not_found()
     return project
