@@ -182,6 +182,8 @@ RATE_LIMITS = {
     "api_token": (3000, 600),
     "qpv_check_ip": (20, 3600),
     "qpv_check_account": (100, 3600),
+    "project_contact_ip": (5, 3600),
+    "project_contact_account": (20, 3600),
 }
 RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
 # Behind a reverse proxy, the client address is the last hop it appends.

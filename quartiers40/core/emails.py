@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -19,6 +19,7 @@ def email_send(
     template: str,
     context: dict | None = None,
     language: str | None = None,
+    reply_to: Iterable[str] = (),
 ) -> int:
     recipients = [address for address in to if address]
     if not recipients:
@@ -26,6 +27,11 @@ def email_send(
     with translation.override(language or settings.LANGUAGE_CODE):
         body = render_to_string(template, {"SITE_NAME": settings.SITE_NAME, **(context or {})})
         subject_line = f"[{settings.SITE_NAME}] {subject}"
-    return send_mail(
-        subject_line, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False
+    message = EmailMessage(
+        subject_line,
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        recipients,
+        reply_to=[address for address in reply_to if address],
     )
+    return message.send(fail_silently=False)

@@ -7,9 +7,14 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projets")
 
     def ready(self) -> None:
-        from quartiers40.core.sections import QPVSection, qpv_section_register
+        from quartiers40.core.sections import (
+            OrganisationSection,
+            QPVSection,
+            organisation_section_register,
+            qpv_section_register,
+        )
 
-        from .selectors import projects_in_qpv_section
+        from .selectors import projects_in_organisation_section, projects_in_qpv_section
 
         qpv_section_register(
             QPVSection(
@@ -17,5 +22,13 @@ class ProjectsConfig(AppConfig):
                 order=20,
                 template="projects/qpv_section.html",
                 context=projects_in_qpv_section,
+            )
+        )
+        organisation_section_register(
+            OrganisationSection(
+                key="projects",
+                order=20,
+                template="projects/organisation_section.html",
+                context=projects_in_organisation_section,
             )
         )

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from quartiers40.core.widgets import FastSelect, FastSelectMultiple
@@ -8,7 +9,14 @@ from quartiers40.territories.forms import QPVMultipleChoiceField
 from quartiers40.territories.reference import DEPARTMENT_CHOICES
 
 from .enums import AICategory, Beneficiary, Stage, Theme
-from .models import EASY_READ_SUMMARY_MAX_LENGTH, PROJECT_EDITABLE_FIELDS, Project
+from .models import (
+    EASY_READ_SUMMARY_MAX_LENGTH,
+    MAX_DOCUMENT_BYTES,
+    MAX_DOCUMENTS_PER_PROJECT,
+    MAX_IMAGES_PER_PROJECT,
+    PROJECT_EDITABLE_FIELDS,
+    Project,
+)
 
 SORT_UPDATED = "updated"
 SORT_NEWEST = "newest"
@@ -147,4 +155,57 @@ class ReturnForm(forms.Form):
         label=_("Ce qu'il faut compléter (envoyé à l'organisation porteuse)"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=4000,
+    )
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(label=_("Votre nom"), max_length=120)
+    email = forms.EmailField(
+        label=_("Votre adresse e-mail"),
+        help_text=_("Pour que l'équipe du projet puisse vous répondre. Elle n'est pas publiée."),
+    )
+    message = forms.CharField(
+        label=_("Votre message"),
+        max_length=4000,
+        min_length=10,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+
+class ImageForm(forms.Form):
+    image = forms.ImageField(label=_("Image"))
+    alt_text = forms.CharField(
+        label=_("Ce que montre l'image"),
+        max_length=250,
+        help_text=_("Lu aux personnes qui ne voient pas l'image. Une phrase suffit."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["image"].help_text = _(
+            "PNG, JPEG, WebP ou GIF ; %(size)s Mo au plus ; %(count)s images par projet au plus."
+        ) % {
+            "size": settings.MAX_IMAGE_UPLOAD_BYTES // (1024 * 1024),
+            "count": MAX_IMAGES_PER_PROJECT,
+        }
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(label=_("Titre du document"), max_length=200)
+    file = forms.FileField(label=_("Fichier"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "PDF, ODT, ODS, DOCX, XLSX ou CSV ; %(size)s Mo au plus ; "
+            "%(count)s documents par projet au plus."
+        ) % {"size": MAX_DOCUMENT_BYTES // (1024 * 1024), "count": MAX_DOCUMENTS_PER_PROJECT}
+
+
+class ArchiveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Pourquoi archiver ce projet ? (facultatif)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxLengthValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from quartiers40.core.markdown import render_markdown
@@ -204,6 +205,9 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:detail", kwargs={"key": self.slug})
 
     def clean(self) -> None:
         if self.started_on and self.ended_on and self.ended_on < self.started_on:

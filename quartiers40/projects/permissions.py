@@ -58,3 +58,8 @@ def can_return_project(user, project: Project | None = None) -> bool:
 
 def can_follow_project(user, project: Project) -> bool:
     return user.is_authenticated and user.is_active and can_view_project(user, project)
+
+
+def can_contact_project(user, project: Project) -> bool:
+    """Anyone, signed in or not, may write to a published project's people."""
+    return project.status == ProjectStatus.PUBLISHED

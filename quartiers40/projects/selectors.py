@@ -13,6 +13,7 @@ from .models import Project, ProjectUpdate
 # A project not updated for this long reminds its owners (about six months).
 FRESHNESS_DAYS = 183
 PROJECTS_ON_QPV_PAGE = 6
+PROJECTS_ON_ORGANISATION_PAGE = 20
 
 
 def projects_with_relations(projects: QuerySet[Project] | None = None) -> QuerySet[Project]:
@@ -99,6 +100,12 @@ def project_owners(project: Project) -> QuerySet[User]:
     ).distinct()
 
 
+def project_followers(project: Project) -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True, deleted_at__isnull=True, followed_projects__project=project
+    ).order_by("pk")
+
+
 def coordination_team() -> QuerySet[User]:
     return User.objects.filter(is_active=True, is_coordinator=True)
 
@@ -113,4 +120,59 @@ def projects_in_qpv_section(qpv: QPV) -> dict:
     return {
         "projects": projects[:PROJECTS_ON_QPV_PAGE],
         "projects_count": projects.count(),
+    }
+
+
+def project_map_points(projects: QuerySet[Project]) -> dict:
+    """The projects placed on their QPVs: one point per QPV (its centroid) with its projects.
+
+    `{"points": [{"code", "name", "lon", "lat", "items": [[title, slug], ...]}],
+    "unplaced": n}`; a project on several QPVs is on each of them; `unplaced` counts the
+    projects placed only by department. Two queries whatever the number of projects.
+    """
+    ids = projects.order_by().values("pk")
+    rows = (
+        Project.qpvs.through.objects.filter(project_id__in=ids)
+        .order_by("qpv__code", "project__title", "project_id")
+        .values_list(
+            "qpv__code",
+            "qpv__name",
+            "qpv__centroid_lon",
+            "qpv__centroid_lat",
+            "project__title",
+            "project__slug",
+        )
+    )
+    points: dict[str, dict] = {}
+    placed = set()
+    for code, name, lon, lat, title, slug in rows:
+        if lon is None or lat is None:
+            continue
+        point = points.setdefault(
+            code,
+            {"code": code, "name": name, "lon": round(lon, 5), "lat": round(lat, 5), "items": []},
+        )
+        point["items"].append([title, slug])
+        placed.add(slug)
+    total = Project.objects.filter(pk__in=ids).count()
+    return {"points": list(points.values()), "unplaced": total - len(placed)}
+
+
+def projects_in_organisation_section(organisation: Organisation, viewer) -> dict:
+    """The projects section of an organisation page (registered in ProjectsConfig.ready).
+
+    Published projects it carries or is a partner of; its own people and the
+    coordination team also see its projects in the works, with their status.
+    """
+    from quartiers40.members.permissions import is_coordination, membership_of
+
+    insider = is_coordination(viewer) or membership_of(viewer, organisation) is not None
+    projects = projects_of_organisation(organisation, include_unpublished=insider)
+    if insider:
+        projects = projects.exclude(~Q(carrier=organisation), ~Q(status=ProjectStatus.PUBLISHED))
+    projects = list(projects[: PROJECTS_ON_ORGANISATION_PAGE + 1])
+    return {
+        "organisation_projects": projects[:PROJECTS_ON_ORGANISATION_PAGE],
+        "organisation_projects_more": len(projects) > PROJECTS_ON_ORGANISATION_PAGE,
+        "organisation_projects_insider": insider,
     }

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from quartiers40.core.emails import email_send
+from quartiers40.core.emails import absolute_url, email_send
 from quartiers40.core.services import action_log_record
 from quartiers40.members.models import Organisation, User
 
@@ -40,8 +40,8 @@ REQUIRED_FOR_SUBMISSION = (
 )
 
 
-# Slugs that would shadow a page of the catalogue (/projets/nouveau/).
-RESERVED_SLUGS = {"nouveau"}
+# Slugs that would shadow a page of the catalogue (/projets/nouveau/, /projets/carte/).
+RESERVED_SLUGS = {"nouveau", "carte"}
 
 
 def _unique_slug(title: str) -> str:
@@ -85,16 +85,36 @@ def project_missing_fields(project: Project) -> dict[str, str]:
     return errors
 
 
-def _email_people(*, people, subject: str, template: str, project: Project, **context) -> None:
+def _email_people(
+    *, people, subject: str, template: str, project: Project, reply_to=(), **context
+) -> None:
     addresses = list(people.values_list("email", flat=True))
     transaction.on_commit(
         lambda: email_send(
             to=addresses,
             subject=subject,
             template=template,
-            context={"project": project, **context},
+            context={
+                "project": project,
+                "project_url": absolute_url(project.get_absolute_url()),
+                **context,
+            },
+            reply_to=reply_to,
         )
     )
+
+
+def _email_followers(project: Project, *, actor, subject: str, template: str, **context) -> None:
+    """Each follower gets their own e-mail (addresses are not shared), the actor none."""
+    followers = selectors.project_followers(project).exclude(pk=getattr(actor, "pk", None))
+    for follower in followers:
+        _email_people(
+            people=User.objects.filter(pk=follower.pk),
+            subject=subject,
+            template=template,
+            project=project,
+            **context,
+        )
 
 
 def _email_owners(project: Project, *, subject: str, template: str, **context) -> None:
@@ -179,8 +199,15 @@ def project_update(
     if "partners" in changed:
         locked.partners.set(partners)
     if locked.status == ProjectStatus.PUBLISHED:
-        ProjectUpdate.objects.create(
+        update = ProjectUpdate.objects.create(
             project=locked, changed_fields=changed, actor=actor, created_at=moment
+        )
+        _email_followers(
+            locked,
+            actor=actor,
+            subject=_("Du nouveau sur le projet « %(title)s »") % {"title": locked.title},
+            template="projects/emails/follower_updated.txt",
+            changed=update.changed_labels(),
         )
     action_log_record(
         target=locked, action="project_updated", actor=actor, reason=", ".join(changed)
@@ -316,6 +343,14 @@ def project_archive(*, project: Project, actor: User, reason: str = "") -> Proje
         template="projects/emails/archived.txt",
         reason=reason,
     )
+    if from_status == ProjectStatus.PUBLISHED:
+        _email_followers(
+            locked,
+            actor=actor,
+            subject=_("Projet archivé : %(title)s") % {"title": locked.title},
+            template="projects/emails/follower_archived.txt",
+            reason=reason,
+        )
     return _refresh(project, locked)
 
 
@@ -352,6 +387,57 @@ def project_document_add(*, project: Project, actor: User, file, title: str) -> 
     document.full_clean()
     document.save()
     return document
+
+
+@transaction.atomic
+def project_image_remove(*, image: ProjectImage, actor: User) -> None:
+    if not permissions.can_edit_project(actor, image.project):
+        raise PermissionDenied
+    _locked(image.project)
+    image.image.delete(save=False)
+    image.delete()
+
+
+@transaction.atomic
+def project_document_remove(*, document: ProjectDocument, actor: User) -> None:
+    if not permissions.can_edit_project(actor, document.project):
+        raise PermissionDenied
+    _locked(document.project)
+    document.file.delete(save=False)
+    document.delete()
+
+
+# --- Contact ------------------------------------------------------------------
+
+
+def project_contact_send(
+    *, project: Project, name: str, email: str, message: str, sender: User | None = None
+) -> None:
+    """A visitor writes to the project's people: they answer by replying to the e-mail.
+
+    The visitor never sees an address; the project's people see the visitor's only
+    because the visitor gives it to be answered.
+    """
+    if not permissions.can_contact_project(sender, project):
+        raise PermissionDenied
+    email_send(
+        to=selectors.project_owners(project).values_list("email", flat=True),
+        subject=_("Message à propos du projet « %(title)s »") % {"title": project.title},
+        template="projects/emails/contact.txt",
+        context={
+            "project": project,
+            "name": name,
+            "email": email,
+            "message": message,
+            "signed_in": sender is not None and sender.is_authenticated,
+        },
+        reply_to=[email],
+    )
+    action_log_record(
+        target=project,
+        action="project_contacted",
+        actor=sender if sender is not None and sender.is_authenticated else None,
+    )
 
 
 # --- Follows ------------------------------------------------------------------

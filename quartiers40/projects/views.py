@@ -1,22 +1,34 @@
 """The projects catalogue: list, detail, writing a project and its review."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from quartiers40.core.ratelimit import client_ip, rate_limit_check
 from quartiers40.members.models import Organisation
 from quartiers40.members.permissions import is_coordination
 from quartiers40.territories.selectors import qpv_summary_get
 
 from . import permissions, selectors, services
 from .enums import ProjectStatus
-from .forms import SORT_NEWEST, CatalogueFilterForm, ProjectForm, ReturnForm
+from .forms import (
+    SORT_NEWEST,
+    ArchiveForm,
+    CatalogueFilterForm,
+    ContactForm,
+    DocumentForm,
+    ImageForm,
+    ProjectForm,
+    ReturnForm,
+)
 from .models import Project, ProjectFollow
 
 PAGE_SIZE = 20
@@ -50,7 +62,8 @@ def _visible_project(request, key: str, queryset=None) -> Project:
     return project
 
 
-def catalogue(request):
+def _filtered(request):
+    """The catalogue's filter form, its valid values and the projects they select."""
     filters = CatalogueFilterForm(request.GET or None)
     values = filters.cleaned_data if filters.is_valid() else {}
     projects = selectors.project_catalogue(
@@ -62,6 +75,21 @@ def catalogue(request):
         carrier_kind=values.get("carrier_kind", ""),
         query=values.get("q", ""),
     )
+    return filters, values, projects
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _is_filtered(values: dict) -> bool:
+    return any(value for name, value in values.items() if name != "sort")
+
+
+def catalogue(request):
+    filters, values, projects = _filtered(request)
     if values.get("sort") == SORT_NEWEST:
         projects = projects.order_by("-published_at", "pk")
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -72,10 +100,47 @@ def catalogue(request):
         {
             "filters": filters,
             "page": page,
-            "is_filtered": any(value for name, value in values.items() if name != "sort"),
+            "is_filtered": _is_filtered(values),
             "qpv": qpv,
+            "map_query": _query_without_page(request),
         },
     )
+
+
+def project_map(request):
+    """The projects on the map of their QPVs; the page lists the same QPVs as text."""
+    filters, values, projects = _filtered(request)
+    data = selectors.project_map_points(projects)
+    points = sorted(data["points"], key=lambda point: (point["name"], point["code"]))
+    query = _query_without_page(request)
+    return render(
+        request,
+        "projects/map.html",
+        {
+            "filters": filters,
+            "is_filtered": _is_filtered(values),
+            "points": points,
+            "projects_count": sum(len(point["items"]) for point in points),
+            "unplaced": data["unplaced"],
+            "query": query,
+            "map": {
+                "data_url": f"{reverse('projects:map_data')}?{query}",
+                "tile_url": getattr(settings, "MAP_TILE_URL", ""),
+                "tile_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
+            },
+        },
+    )
+
+
+@require_GET
+def project_map_data(request):
+    """The points of the map page, with the same filters: JSON for `core/points-map.js`."""
+    _filters, _values, projects = _filtered(request)
+    data = selectors.project_map_points(projects)
+    data["url_template"] = reverse("projects:detail", args=["SLUG"])
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "public, max-age=300"
+    return response
 
 
 def project_detail(request, key: str):
@@ -95,6 +160,7 @@ def project_detail(request, key: str):
             "can_review": project.status == ProjectStatus.SUBMITTED
             and permissions.can_publish_project(user, project),
             "can_follow": permissions.can_follow_project(user, project),
+            "can_contact": permissions.can_contact_project(user, project),
             "is_following": user.is_authenticated
             and ProjectFollow.objects.filter(user=user, project=project).exists(),
             "return_form": ReturnForm(),
@@ -225,3 +291,138 @@ def project_return(request, key: str):
             request, _("Le projet est renvoyé à son organisation avec vos commentaires.")
         )
     return redirect("projects:detail", key=project.slug)
+
+
+def project_contact(request, key: str):
+    """Write to a project's people; they answer by e-mail, no address is ever shown."""
+    project = _visible_project(request, key)
+    if not permissions.can_contact_project(request.user, project):
+        raise Http404
+    user = request.user
+    initial = {"name": user.display_name, "email": user.email} if user.is_authenticated else {}
+    form = ContactForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        checks = [("project_contact_ip", client_ip(request))]
+        if user.is_authenticated:
+            checks.append(("project_contact_account", str(user.pk)))
+        limit = rate_limit_check(request, *checks)
+        if limit.limited:
+            minutes = max(1, round(limit.retry_after / 60))
+            form.add_error(
+                None,
+                _("Trop de messages envoyés. Réessayez dans %(minutes)s minute(s).")
+                % {"minutes": minutes},
+            )
+            response = render(
+                request, "projects/contact.html", {"project": project, "form": form}, status=429
+            )
+            response["Retry-After"] = str(limit.retry_after)
+            return response
+        if form.is_valid():
+            services.project_contact_send(
+                project=project,
+                sender=user if user.is_authenticated else None,
+                **form.cleaned_data,
+            )
+            messages.success(
+                request,
+                _("Votre message est envoyé à l'équipe du projet, qui vous répondra par e-mail."),
+            )
+            return redirect("projects:detail", key=project.slug)
+    return render(request, "projects/contact.html", {"project": project, "form": form})
+
+
+@login_required
+def project_files(request, key: str):
+    """Images and result documents of a project: add with a bounded upload, remove."""
+    project = _project_or_404(key)
+    if not permissions.can_edit_project(request.user, project):
+        raise PermissionDenied
+    if project.status == ProjectStatus.ARCHIVED:
+        messages.error(request, _("Un projet archivé ne se modifie plus."))
+        return redirect("projects:detail", key=project.slug)
+    action = request.POST.get("action", "")
+    image_form = ImageForm(
+        request.POST if action == "add_image" else None,
+        request.FILES if action == "add_image" else None,
+        prefix="image",
+    )
+    document_form = DocumentForm(
+        request.POST if action == "add_document" else None,
+        request.FILES if action == "add_document" else None,
+        prefix="document",
+    )
+    if request.method == "POST":
+        done = _files_action(request, project, action, image_form, document_form)
+        if done:
+            return redirect("projects:files", key=project.slug)
+    return render(
+        request,
+        "projects/files.html",
+        {
+            "project": project,
+            "images": project.images.all(),
+            "documents": project.documents.all(),
+            "image_form": image_form,
+            "document_form": document_form,
+        },
+        status=400 if image_form.errors or document_form.errors else 200,
+    )
+
+
+def _files_action(request, project, action: str, image_form, document_form) -> bool:
+    """Run one action of the files page; True when done (errors go to the forms)."""
+    user = request.user
+    try:
+        if action == "add_image" and image_form.is_valid():
+            services.project_image_add(project=project, actor=user, **image_form.cleaned_data)
+            messages.success(request, _("L'image est ajoutée."))
+            return True
+        if action == "add_document" and document_form.is_valid():
+            services.project_document_add(project=project, actor=user, **document_form.cleaned_data)
+            messages.success(request, _("Le document est ajouté."))
+            return True
+        if action == "remove_image":
+            image = project.images.filter(pk=_int(request.POST.get("image"))).first()
+            if image is None:
+                raise Http404
+            services.project_image_remove(image=image, actor=user)
+            messages.success(request, _("L'image est retirée."))
+            return True
+        if action == "remove_document":
+            document = project.documents.filter(pk=_int(request.POST.get("document"))).first()
+            if document is None:
+                raise Http404
+            services.project_document_remove(document=document, actor=user)
+            messages.success(request, _("Le document est retiré."))
+            return True
+    except ValidationError as error:
+        _apply_errors(image_form if action == "add_image" else document_form, error)
+    return False
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+@login_required
+def project_archive(request, key: str):
+    """Ask for a confirmation (and an optional reason), then archive."""
+    project = _project_or_404(key)
+    if not permissions.can_archive_project(request.user, project):
+        raise PermissionDenied
+    form = ArchiveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_archive(
+                project=project, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Le projet est archivé."))
+        return redirect("projects:detail", key=project.slug)
+    return render(request, "projects/archive.html", {"project": project, "form": form})

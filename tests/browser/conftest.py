@@ -5,6 +5,7 @@ Chromium comes from the system (Debian's `chromium` package, installed by CI);
 when it is missing the tests fail, they do not skip.
 """
 
+import gzip
 import os
 from pathlib import Path
 
@@ -135,9 +136,12 @@ def assert_no_axe_violations(page) -> None:
         pytest.fail("\n".join(lines), pytrace=False)
 
 
-def open_counting_bytes(page, url: str) -> dict[str, int]:
+def open_counting_bytes(page, url: str, *, gzipped: bool = False) -> dict[str, int]:
     """Open `url` and return the uncompressed bytes received, by resource type
-    (document, stylesheet, script, image...), for the page and what it loads."""
+    (document, stylesheet, script, image...), for the page and what it loads.
+
+    `gzipped`: count each body gzipped instead, as WhiteNoise and a front server send
+    static files and pages to browsers (all of them accept gzip)."""
     responses = []
 
     def record(response):
@@ -151,5 +155,7 @@ def open_counting_bytes(page, url: str) -> dict[str, int]:
         if 300 <= response.status < 400:  # a redirect has no body
             continue
         kind = response.request.resource_type
-        sizes[kind] = sizes.get(kind, 0) + len(response.body())
+        body = response.body()
+        size = len(gzip.compress(body, compresslevel=6)) if gzipped else len(body)
+        sizes[kind] = sizes.get(kind, 0) + size
     return sizes

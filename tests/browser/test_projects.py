@@ -8,14 +8,14 @@ from quartiers40.projects.enums import ProjectStatus
 from quartiers40.projects.models import Project
 from tests.members.factories import CoordinatorFactory, MembershipFactory
 from tests.projects.factories import PublishedProjectFactory
-from tests.territories.factories import QPVFactory
+from tests.territories.factories import QPVFactory, box
 
 from .conftest import assert_no_axe_violations, open_counting_bytes
 
 TITLE = "Un assistant pour les courriers administratifs"
 
 
-def _fill_project(page) -> None:
+def _fill_project(page, qpv) -> None:
     page.get_by_label(re.compile("^Titre")).fill(TITLE)
     page.get_by_label(re.compile("^Résumé en une ligne")).fill(
         "Il aide les habitants à comprendre leurs courriers."
@@ -30,12 +30,14 @@ def _fill_project(page) -> None:
     page.get_by_label(re.compile("^L'IA utilisée")).fill("Un programme qui lit et résume.")
     page.get_by_label(re.compile("^Données utilisées")).fill("Les courriers, effacés après.")
     page.get_by_label(re.compile("^Départements")).select_option("93")
+    page.get_by_label(re.compile("^Quartiers prioritaires concernés")).select_option(str(qpv.pk))
     page.get_by_label("Services publics", exact=True).check()
 
 
 def test_a_member_proposes_coordination_publishes_a_visitor_finds(live_server, sign_in_as, page):
     membership = MembershipFactory(organisation__name="Les Ateliers du Franc-Moisin")
     coordinator = CoordinatorFactory()
+    qpv = QPVFactory(code="QN09310M", name="Franc-Moisin", geometry=box(2.36, 48.92))
 
     # A member drafts, then submits.
     member = sign_in_as(membership.user)
@@ -50,7 +52,7 @@ def test_a_member_proposes_coordination_publishes_a_visitor_finds(live_server, s
     assert Project.objects.get().status == ProjectStatus.DRAFT
 
     member.get_by_role("link", name="Modifier le projet").click()
-    _fill_project(member)
+    _fill_project(member, qpv)
     member.get_by_role("button", name="Soumettre à l'équipe").click()
     expect(member.get_by_role("status")).to_contain_text("Le projet est soumis")
     assert Project.objects.get().status == ProjectStatus.SUBMITTED
@@ -76,6 +78,19 @@ def test_a_member_proposes_coordination_publishes_a_visitor_finds(live_server, s
     expect(page.get_by_role("main")).to_contain_text("Un outil lit vos lettres avec vous")
     expect(page.get_by_role("link", name="Les Ateliers du Franc-Moisin")).to_be_visible()
 
+    # And on the map, from the list with the same filter.
+    page.go_back()
+    page.get_by_role("link", name="Voir les projets sur la carte").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Carte des projets d'IA dans les quartiers prioritaires"
+    )
+    marker = page.get_by_role("button", name=re.compile("^Franc-Moisin : 1 projet"))
+    expect(marker).to_be_visible()
+    assert_no_axe_violations(page)
+    marker.click()
+    page.locator(".leaflet-popup").get_by_role("link", name=TITLE).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+
 
 def test_the_catalogue_pages_are_accessible_and_light(live_server, sign_in_as, page):
     qpv = QPVFactory()
@@ -88,7 +103,18 @@ def test_the_catalogue_pages_are_accessible_and_light(live_server, sign_in_as, p
     assert sum(sizes.values()) < 150 * 1024, sizes
     assert_no_axe_violations(page)
 
+    # The map page carries Leaflet and its clustering: counted as sent, gzipped.
+    sizes = open_counting_bytes(page, f"{live_server.url}/projets/carte/", gzipped=True)
+    expect(page.locator("[data-points-map][data-ready=true]")).to_be_attached()
+    assert sum(sizes.values()) < 100 * 1024, sizes
+    assert_no_axe_violations(page)
+
     page.goto(f"{live_server.url}/projets/{project.slug}/")
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Écrire à l'équipe du projet").click()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Envoyer le message").click()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert_no_axe_violations(page)
 
     # Signed in as coordination, with the follow button and a project to review.
@@ -99,4 +125,10 @@ def test_the_catalogue_pages_are_accessible_and_light(live_server, sign_in_as, p
     expect(reviewer.get_by_role("button", name="Publier")).to_be_visible()
     assert_no_axe_violations(reviewer)
     reviewer.goto(f"{live_server.url}/projets/{project.slug}/modifier/")
+    assert_no_axe_violations(reviewer)
+    reviewer.goto(f"{live_server.url}/projets/{project.slug}/fichiers/")
+    reviewer.get_by_role("button", name="Ajouter l'image").click()
+    expect(reviewer.get_by_role("alert")).to_be_visible()
+    assert_no_axe_violations(reviewer)
+    reviewer.goto(f"{live_server.url}/projets/{project.slug}/archiver/")
     assert_no_axe_violations(reviewer)
