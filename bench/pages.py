@@ -28,6 +28,10 @@ PAGES = [
     "/territoires/",
     "/territoires/qpv/QN09350I/",
     "/territoires/verifier/?latitude=48.886&longitude=2.354",
+    "/projets/",
+    "/projets/?theme=digital_inclusion&q=num",
+    "/projets/carte/",
+    "/projets/carte/points.json",
 ]
 RUNS = 3
 DURATION = "5s"
@@ -102,8 +106,11 @@ def main() -> int:
             f"machine: {os.cpu_count()} cores; gunicorn 2 workers; wrk {CONNECTIONS} connections, "
             f"{DURATION} x {RUNS} runs per page (median)"
         )
-        print(f"{'page':<34}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
-        for page in PAGES:
+        print(f"{'page':<42}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
+        # `python bench/pages.py /projets /territoires`: only the pages under these prefixes.
+        prefixes = sys.argv[1:]
+        pages = [page for page in PAGES if not prefixes or page.startswith(tuple(prefixes))]
+        for page in pages:
             results = []
             for _ in range(RUNS):
                 out = subprocess.run(
@@ -121,7 +128,7 @@ def main() -> int:
                 ).stdout
                 results.append(parse_wrk(out))
             rps, p50, p99 = (statistics.median(values) for values in zip(*results, strict=True))
-            print(f"{page:<34}{rps:>10.0f}{p50:>10.1f}{p99:>10.1f}")
+            print(f"{page:<42}{rps:>10.0f}{p50:>10.1f}{p99:>10.1f}")
     finally:
         server.terminate()
         server.wait(timeout=10)

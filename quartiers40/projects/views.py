@@ -168,6 +168,18 @@ def project_detail(request, key: str):
     )
 
 
+def _editable_project(request, key: str) -> Project:
+    project = _project_or_404(key)
+    if not permissions.can_edit_project(request.user, project):
+        raise PermissionDenied
+    return project
+
+
+def _archived(request, project: Project):
+    messages.error(request, _("Un projet archivé ne se modifie plus."))
+    return redirect("projects:detail", key=project.slug)
+
+
 def _carriers_for(user):
     if is_coordination(user):
         return Organisation.objects.members_of_collective().order_by("name")
@@ -229,12 +241,9 @@ def project_create(request):
 
 @login_required
 def project_edit(request, key: str):
-    project = _project_or_404(key)
-    if not permissions.can_edit_project(request.user, project):
-        raise PermissionDenied
+    project = _editable_project(request, key)
     if project.status == ProjectStatus.ARCHIVED:
-        messages.error(request, _("Un projet archivé ne se modifie plus."))
-        return redirect("projects:detail", key=project.slug)
+        return _archived(request, project)
     form = ProjectForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
         _save(request, form, project)
@@ -335,12 +344,9 @@ def project_contact(request, key: str):
 @login_required
 def project_files(request, key: str):
     """Images and result documents of a project: add with a bounded upload, remove."""
-    project = _project_or_404(key)
-    if not permissions.can_edit_project(request.user, project):
-        raise PermissionDenied
+    project = _editable_project(request, key)
     if project.status == ProjectStatus.ARCHIVED:
-        messages.error(request, _("Un projet archivé ne se modifie plus."))
-        return redirect("projects:detail", key=project.slug)
+        return _archived(request, project)
     action = request.POST.get("action", "")
     image_form = ImageForm(
         request.POST if action == "add_image" else None,
