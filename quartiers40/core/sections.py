@@ -1,4 +1,4 @@
-"""Sections that other apps contribute to a QPV page and to an organisation page.
+"""Sections that other apps contribute to a QPV page, an organisation page and the home page.
 
 `territories` and `members` know nothing of the apps above them (STYLE.md: apps depend
 downward). Each app that has something to show on a neighbourhood's or an organisation's
@@ -56,4 +56,28 @@ def organisation_sections_for(organisation, viewer) -> list[dict]:
     return [
         {"key": section.key, "template": section.template, **section.context(organisation, viewer)}
         for section in sorted(_ORGANISATION_SECTIONS.values(), key=lambda s: s.order)
+    ]
+
+
+@dataclass(frozen=True)
+class HomeSection:
+    """`context(viewer)`: what the section shows on the home page."""
+
+    key: str
+    order: int
+    template: str
+    context: Callable[[Any], dict]
+
+
+_HOME_SECTIONS: dict[str, HomeSection] = {}
+
+
+def home_section_register(section: HomeSection) -> None:
+    _HOME_SECTIONS[section.key] = section
+
+
+def home_sections_for(viewer) -> list[dict]:
+    return [
+        {"key": section.key, "template": section.template, **section.context(viewer)}
+        for section in sorted(_HOME_SECTIONS.values(), key=lambda s: s.order)
     ]

@@ -1,5 +1,6 @@
 from django.shortcuts import render
 
+from quartiers40.core.sections import home_sections_for
 from quartiers40.members.selectors import collective_figures, organisation_directory
 
 
@@ -10,6 +11,7 @@ def home(request):
         {
             "figures": collective_figures(),
             "latest_organisations": organisation_directory().order_by("-joined_at")[:6],
+            "sections": home_sections_for(request.user),
         },
     )
 

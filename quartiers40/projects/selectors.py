@@ -14,6 +14,7 @@ from .models import Project, ProjectUpdate
 FRESHNESS_DAYS = 183
 PROJECTS_ON_QPV_PAGE = 6
 PROJECTS_ON_ORGANISATION_PAGE = 20
+PROJECTS_ON_HOME_PAGE = 4
 
 
 def projects_with_relations(projects: QuerySet[Project] | None = None) -> QuerySet[Project]:
@@ -175,4 +176,13 @@ def projects_in_organisation_section(organisation: Organisation, viewer) -> dict
         "organisation_projects": projects[:PROJECTS_ON_ORGANISATION_PAGE],
         "organisation_projects_more": len(projects) > PROJECTS_ON_ORGANISATION_PAGE,
         "organisation_projects_insider": insider,
+    }
+
+
+def projects_in_home_section(viewer) -> dict:
+    """The latest published projects, for the home page (registered in ProjectsConfig.ready)."""
+    projects = project_catalogue()
+    return {
+        "latest_projects": list(projects.order_by("-published_at", "pk")[:PROJECTS_ON_HOME_PAGE]),
+        "projects_count": Project.objects.published().count(),
     }
