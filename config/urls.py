@@ -13,6 +13,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("projets/", include("quartiers40.projects.urls")),
+    path("defis/", include("quartiers40.challenges.urls_open_data")),
+    path("defis/", include("quartiers40.challenges.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "quartiers40.territories",
     "quartiers40.members",
     "quartiers40.projects",
+    "quartiers40.challenges",
     "quartiers40.api",
 ]
 
@@ -92,6 +93,13 @@ DATABASES = {
         conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several web processes and the worker write at once: each write transaction takes
+    # the database lock when it begins (no "database is locked" on upgrade), and waits
+    # for it up to 20 s instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "members.User"
@@ -184,6 +192,9 @@ RATE_LIMITS = {
     "qpv_check_account": (100, 3600),
     "project_contact_ip": (5, 3600),
     "project_contact_account": (20, 3600),
+    "challenge_post_account": (10, 3600),
+    "challenge_comment_account": (30, 600),
+    "challenge_report_account": (10, 3600),
 }
 RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
 # Behind a reverse proxy, the client address is the last hop it appends.

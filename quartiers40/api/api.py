@@ -17,7 +17,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.renderers import JSONRenderer
 
 from . import errors
-from .routers import me, organisations, projects, territories
+from .routers import challenges, me, organisations, projects, territories
 from .throttling import ApiRateThrottle
 
 DESCRIPTION = """
@@ -91,5 +91,6 @@ errors.register_exception_handlers(api)
 api.add_router("/organisations/", organisations.router)
 api.add_router("/me/", me.router)
 api.add_router("/projects/", projects.router)
+api.add_router("/challenges/", challenges.router)
 # At the root: its paths are /qpv/…, and /qpv.geojson beside them.
 api.add_router("/", territories.router)

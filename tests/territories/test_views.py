@@ -274,7 +274,9 @@ def test_qpv_page_sections_have_their_empty_states(client, goutte_dor):
         ("Opportunités à proximité", "Les formations, emplois", "Proposer une opportunité"),
     ]:
         assert title in page and sentence in page and action in page
-    assert response.content.decode().count(f'href="{reverse("members:join")}"') >= 5
+    assert response.content.decode().count(f'href="{reverse("members:join")}"') >= 4
+    # Anyone signed in posts a défi: no need to join the collective first.
+    assert f'href="{reverse("challenges:create")}"' in response.content.decode()
 
 
 # --- "Suis-je dans un QPV ?" ----------------------------------------------------------------

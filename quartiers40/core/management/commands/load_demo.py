@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from quartiers40.challenges import demo as challenges_demo
 from quartiers40.members import demo as members_demo
 from quartiers40.members.models import User
 from quartiers40.projects import demo as projects_demo
@@ -42,17 +43,21 @@ class Command(BaseCommand):
             rng = random.Random(SEED)  # noqa: S311 - the same dataset on every machine
             counts = members_demo.load(rng=rng)
             projects = projects_demo.load(rng=rng)["projects"]
+            challenges = challenges_demo.load(rng=rng)["challenges"]
         self.stdout.write(
             self.style.SUCCESS(
                 f"Démonstration chargée : {counts['organisations']} organisations, "
-                f"{counts['people']} personnes, {projects} projets d'IA (fictifs)."
+                f"{counts['people']} personnes, {projects} projets d'IA, "
+                f"{challenges} défis (fictifs)."
             )
         )
 
     def _reset(self) -> None:
+        from quartiers40.challenges.models import Challenge
         from quartiers40.members.models import Organisation
         from quartiers40.projects.models import Project
 
+        Challenge.objects.all().delete()
         Project.objects.all().delete()
         Organisation.objects.all().delete()
         User.objects.filter(email__endswith=f"@{members_demo.DEMO_DOMAIN}").delete()

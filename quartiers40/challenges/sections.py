@@ -1,0 +1,59 @@
+"""What défis add to other apps' pages, without those apps knowing about défis.
+
+- The QPV page: a section registered in `core.sections` (imported from
+  `ChallengesConfig.ready`), listing the public défis of the neighbourhood.
+- The organisation page: a section registered the same way, the public défis the
+  organisation posted or offered help on.
+
+Both read through `selectors` (public défis only, QPVs prefetched): a fixed number of
+queries whatever the number of défis.
+"""
+
+from quartiers40.core.sections import (
+    OrganisationSection,
+    QPVSection,
+    organisation_section_register,
+    qpv_section_register,
+)
+
+from . import selectors
+
+CHALLENGES_ON_ORGANISATION_PAGE = 10
+
+
+def organisation_section_context(organisation, viewer=None) -> dict:
+    """The public défis an organisation posted, and those it offered help on (two or three
+    queries). Everybody sees the same: only public défis are listed."""
+    challenges = selectors.challenges_of_organisation(organisation)
+    shown = list(challenges[:CHALLENGES_ON_ORGANISATION_PAGE])
+    count = len(shown)
+    if count == CHALLENGES_ON_ORGANISATION_PAGE:
+        count = challenges.count()
+    return {
+        "posted": [c for c in shown if c.organisation_id == organisation.pk],
+        "helped": [c for c in shown if c.organisation_id != organisation.pk],
+        "challenges_count": count,
+        "more": count > len(shown),
+    }
+
+
+def register() -> None:
+    qpv_section_register(
+        QPVSection(
+            key="challenges",
+            order=30,
+            template="challenges/qpv_section.html",
+            context=selectors.challenges_in_qpv_section,
+        )
+    )
+    organisation_section_register(
+        OrganisationSection(
+            key="challenges",
+            order=30,
+            template="challenges/organisation_section.html",
+            context=organisation_section_context,
+        )
+    )
+
+
+register()
