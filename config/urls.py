@@ -13,6 +13,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("projets/", include("quartiers40.projects.urls")),
+    # Calendar files first: /rencontres/<edition>.ics beside the meetings pages.
+    path("rencontres/", include("quartiers40.meetings.calendar_urls")),
+    path("rencontres/", include("quartiers40.meetings.urls")),
     path("defis/", include("quartiers40.challenges.urls_open_data")),
     path("defis/", include("quartiers40.challenges.urls")),
     path("admin/", admin.site.urls),

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "quartiers40.members",
     "quartiers40.projects",
     "quartiers40.challenges",
+    "quartiers40.meetings",
     "quartiers40.api",
 ]
 
@@ -195,6 +196,7 @@ RATE_LIMITS = {
     "challenge_post_account": (10, 3600),
     "challenge_comment_account": (30, 600),
     "challenge_report_account": (10, 3600),
+    "meeting_registration_ip": (10, 3600),
 }
 RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
 # Behind a reverse proxy, the client address is the last hop it appends.

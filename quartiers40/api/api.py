@@ -17,7 +17,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.renderers import JSONRenderer
 
 from . import errors
-from .routers import challenges, me, organisations, projects, territories
+from .routers import challenges, me, meetings, organisations, projects, territories
 from .throttling import ApiRateThrottle
 
 DESCRIPTION = """
@@ -26,13 +26,17 @@ les quartiers prioritaires de la politique de la ville. L'annuaire des organisat
 membres est public. Pour écrire, envoyez un jeton personnel, créé depuis votre compte
 (page « Jetons d'API »), dans l'en-tête `Authorization: Bearer <jeton>`. Les listes sont
 paginées (`page`, `page_size`) ; toute erreur a la forme
-`{"error": {"code", "message", "details"}}`.
+`{"error": {"code", "message", "details"}}`. Les rencontres ont aussi des calendriers
+iCalendar, hors de l'API : `/rencontres/<édition>.ics` et `/rencontres/serie/<série>.ics`
+(adresses données par `ics_url`).
 
 **English.** The API of Quartiers 4.0, the collective for artificial intelligence in
 France's priority neighbourhoods (QPV). The directory of member organisations is public.
 To write, send a personal token, created from your account ("Jetons d'API" page), in the
 `Authorization: Bearer <token>` header. Lists are paginated (`page`, `page_size`); every
 error has the shape `{"error": {"code", "message", "details"}}`. Messages are in French.
+Meetings also have iCalendar files, outside the API: `/rencontres/<edition>.ics` and
+`/rencontres/serie/<series>.ics` (addresses given by `ics_url`).
 """
 
 
@@ -92,5 +96,6 @@ api.add_router("/organisations/", organisations.router)
 api.add_router("/me/", me.router)
 api.add_router("/projects/", projects.router)
 api.add_router("/challenges/", challenges.router)
+api.add_router("/meetings/", meetings.router)
 # At the root: its paths are /qpv/…, and /qpv.geojson beside them.
 api.add_router("/", territories.router)

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from quartiers40.challenges import demo as challenges_demo
+from quartiers40.meetings import demo as meetings_demo
 from quartiers40.members import demo as members_demo
 from quartiers40.members.models import User
 from quartiers40.projects import demo as projects_demo
@@ -44,11 +45,12 @@ class Command(BaseCommand):
             counts = members_demo.load(rng=rng)
             projects = projects_demo.load(rng=rng)["projects"]
             challenges = challenges_demo.load(rng=rng)["challenges"]
+            meetings = meetings_demo.load(rng=rng)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Démonstration chargée : {counts['organisations']} organisations, "
                 f"{counts['people']} personnes, {projects} projets d'IA, "
-                f"{challenges} défis (fictifs)."
+                f"{challenges} défis, {meetings['editions']} rencontres (fictifs)."
             )
         )
 
@@ -57,6 +59,7 @@ class Command(BaseCommand):
         from quartiers40.members.models import Organisation
         from quartiers40.projects.models import Project
 
+        meetings_demo.reset()  # first: series and editions protect organisations
         Challenge.objects.all().delete()
         Project.objects.all().delete()
         Organisation.objects.all().delete()

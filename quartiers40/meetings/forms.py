@@ -1,0 +1,314 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from quartiers40.challenges.models import Challenge
+from quartiers40.core.widgets import FastSelect
+from quartiers40.members.models import Organisation, User
+from quartiers40.projects.models import Project
+
+from .enums import ActionItemStatus, Attendance, ResourceKind
+from .models import ActionItem, AgendaItem, Edition, EditionResource
+from .services import EDITION_EDITABLE_FIELDS
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def _attendance_field(edition: Edition) -> forms.ChoiceField:
+    modes = edition.attendance_modes()
+    return forms.ChoiceField(
+        label=_("Je participe"),
+        choices=[(mode, Attendance(mode).label) for mode in modes],
+        initial=modes[0],
+        widget=forms.RadioSelect,
+    )
+
+
+class RegistrationForm(forms.Form):
+    """Registering oneself; without an account, name and e-mail are asked."""
+
+    name = forms.CharField(
+        label=_("Votre nom"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("Votre adresse e-mail"),
+        help_text=_("Nous vous envoyons un lien pour confirmer l'inscription."),
+    )
+    accessibility_needs = forms.CharField(
+        label=_("Besoins d'accessibilité (facultatif)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Seuls les organisateurs le liront."),
+    )
+    dietary_notes = forms.CharField(
+        label=_("Régime alimentaire (facultatif)"),
+        required=False,
+        max_length=500,
+        help_text=_("Seuls les organisateurs le liront."),
+    )
+
+    def __init__(self, *args, edition: Edition, signed_in: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if signed_in:
+            del self.fields["name"]
+            del self.fields["email"]
+        else:
+            self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields = {"attendance": _attendance_field(edition), **self.fields}
+
+
+class OnBehalfForm(forms.Form):
+    """A mediator registers a resident: the resident's details stay with the organisers."""
+
+    name = forms.CharField(label=_("Nom de la personne"), max_length=150)
+    email = forms.EmailField(
+        label=_("Son adresse e-mail (facultatif)"),
+        required=False,
+        help_text=_("Si elle en a une : elle recevra la confirmation et le lien d'annulation."),
+    )
+    phone = forms.CharField(label=_("Son téléphone (facultatif)"), required=False, max_length=30)
+    accessibility_needs = forms.CharField(
+        label=_("Besoins d'accessibilité (facultatif)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Seuls les organisateurs le liront."),
+    )
+    dietary_notes = forms.CharField(
+        label=_("Régime alimentaire (facultatif)"), required=False, max_length=500
+    )
+    consent = forms.BooleanField(
+        label=_("La personne est d'accord pour que je l'inscrive et que je donne ces informations.")
+    )
+
+    def __init__(self, *args, edition: Edition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields = {"attendance": _attendance_field(edition), **self.fields}
+        self.fields["attendance"].label = _("La personne participe")
+
+
+class SeriesForm(forms.Form):
+    name = forms.CharField(label=_("Nom de la série"), max_length=200)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation organisatrice"), queryset=Organisation.objects.none()
+    )
+    description = forms.CharField(
+        label=_("Présentation"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Markdown accepté."),
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        if len(organisations) == 1:
+            self.fields["organisation"].initial = organisations[0].pk
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class EditionForm(forms.ModelForm):
+    """Dates are typed in Paris time (the site's time zone)."""
+
+    online_url = forms.URLField(
+        label=_("Lien de connexion"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Montré seulement aux personnes inscrites et aux organisateurs."),
+    )
+
+    class Meta:
+        model = Edition
+        fields = list(EDITION_EDITABLE_FIELDS)
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "accessibility_info": forms.Textarea(attrs={"rows": 3}),
+            "starts_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format=DATETIME_FORMAT
+            ),
+            "ends_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format=DATETIME_FORMAT
+            ),
+        }
+        help_texts = {
+            "starts_at": _("Heure de Paris."),
+            "ends_at": _("Heure de Paris."),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("La fin doit suivre le début."))
+        return cleaned
+
+
+class PitchForm(forms.Form):
+    project = forms.ModelChoiceField(
+        label=_("Le projet présenté"), queryset=Project.objects.none(), required=False
+    )
+    challenge = forms.ModelChoiceField(
+        label=_("Ou le défi présenté"), queryset=Challenge.objects.none(), required=False
+    )
+    pitch = forms.CharField(
+        label=_("Ce que vous présenterez, en quelques lignes"),
+        max_length=1500,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    speaker_name = forms.CharField(label=_("Personne qui présente"), max_length=150)
+
+    def __init__(self, *args, projects, challenges, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects
+        self.fields["challenge"].queryset = challenges
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("project")) == bool(cleaned.get("challenge")):
+            raise forms.ValidationError(_("Choisissez un projet ou un défi (un seul)."))
+        return cleaned
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = [
+            "order",
+            "starts_at",
+            "duration_minutes",
+            "title",
+            "speakers",
+            "kind",
+            "project",
+            "challenge",
+        ]
+        widgets = {
+            "starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "project": FastSelect,
+            "challenge": FastSelect,
+        }
+        help_texts = {"order": _("Position dans l'ordre du jour (1 = en premier).")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = Project.objects.published().order_by("title")
+        self.fields["challenge"].queryset = Challenge.objects.visible().order_by("title")
+        self.fields["order"].required = False
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        if not data.get("order"):
+            data.pop("order", None)
+        return data
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(
+        label=_("Compte rendu"),
+        required=False,
+        max_length=50000,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=_("Markdown accepté : titres (##), listes (-), liens."),
+    )
+    replay_url = forms.URLField(
+        label=_("Lien de la rediffusion"), required=False, assume_scheme="https"
+    )
+    slides_url = forms.URLField(label=_("Lien des supports"), required=False, assume_scheme="https")
+
+
+class ResourceForm(forms.ModelForm):
+    url = forms.URLField(label=_("Lien"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = EditionResource
+        fields = ["kind", "title", "url", "file"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = ResourceKind.choices
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("url")) == bool(cleaned.get("file")):
+            raise forms.ValidationError(_("Donnez un lien ou un fichier (un seul)."))
+        return cleaned
+
+
+class ActionItemForm(forms.ModelForm):
+    owner_email = forms.EmailField(
+        label=_("Personne responsable (son adresse e-mail)"),
+        required=False,
+        help_text=_("Une personne inscrite sur la plateforme. Ou choisissez une organisation."),
+    )
+
+    class Meta:
+        model = ActionItem
+        fields = [
+            "title",
+            "description",
+            "owner_organisation",
+            "owner_email",
+            "due_date",
+            "project",
+            "challenge",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "owner_organisation": FastSelect,
+            "project": FastSelect,
+            "challenge": FastSelect,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "owner_organisation"
+        ].queryset = Organisation.objects.members_of_collective().order_by("name")
+        self.fields["project"].queryset = Project.objects.published().order_by("title")
+        self.fields["challenge"].queryset = Challenge.objects.visible().order_by("title")
+        if self.instance.pk and self.instance.owner_user_id:
+            self.fields["owner_email"].initial = self.instance.owner_user.email
+
+    def clean_owner_email(self):
+        email = self.cleaned_data["owner_email"].strip()
+        if not email:
+            return None
+        user = User.objects.filter(email__iexact=email, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("Aucun compte n'a cette adresse e-mail."))
+        return user
+
+    def clean(self):
+        cleaned = super().clean()
+        no_owner = not cleaned.get("owner_organisation") and not cleaned.get("owner_email")
+        if no_owner and "owner_email" not in self.errors:
+            self.add_error(
+                "owner_organisation",
+                _("Indiquez qui s'en charge : une organisation ou une personne."),
+            )
+        return cleaned
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["owner_user"] = data.pop("owner_email", None)
+        return data
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Statut"), choices=ActionItemStatus.choices)
+    status_note = forms.CharField(
+        label=_("Où en est-on ? (facultatif)"), required=False, max_length=500
+    )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Rechercher un nom"), required=False, max_length=100)

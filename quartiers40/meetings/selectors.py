@@ -1,0 +1,320 @@
+"""Reads of the meetings domain, shared by pages, the API, the ICS feeds and the tasks."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from quartiers40.members.models import OrganisationMembership, User
+
+from .enums import (
+    ACTIVE_REGISTRATION_STATUSES,
+    SEAT_HOLDING_STATUSES,
+    Attendance,
+    EditionStatus,
+    PitchStatus,
+    RegistrationStatus,
+)
+from .models import ActionItem, AgendaItem, Edition, PitchApplication, Registration, Series
+
+
+def coordination_emails() -> list[str]:
+    return list(
+        User.objects.filter(Q(is_coordinator=True) | Q(is_superuser=True), is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+
+
+def editions_public() -> QuerySet[Edition]:
+    return Edition.objects.visible().select_related("series", "series__organisation")
+
+
+def editions_upcoming(*, now=None) -> QuerySet[Edition]:
+    return editions_public().upcoming(now)
+
+
+def editions_past(*, now=None) -> QuerySet[Edition]:
+    return editions_public().past(now)
+
+
+def series_public() -> QuerySet[Series]:
+    return Series.objects.approved().select_related("organisation")
+
+
+def edition_get(*, slug: str) -> Edition | None:
+    return (
+        Edition.objects.select_related("series", "series__organisation").filter(slug=slug).first()
+    )
+
+
+@dataclass
+class SeatSummary:
+    attendance: str
+    label: str
+    capacity: int | None
+    taken: int
+    waiting: int
+
+    @property
+    def left(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.taken, 0)
+
+    @property
+    def is_full(self) -> bool:
+        return self.capacity is not None and self.taken >= self.capacity
+
+
+def seat_summaries(edition: Edition) -> list[SeatSummary]:
+    """Per attendance mode: capacity, seats held (confirmed or offered), people waiting."""
+    counts = {
+        (row["attendance"], row["status"]): row["n"]
+        for row in edition.registrations.values("attendance", "status").annotate(n=Count("pk"))
+    }
+    summaries = []
+    for attendance in edition.attendance_modes():
+        taken = sum(counts.get((attendance, status), 0) for status in SEAT_HOLDING_STATUSES)
+        summaries.append(
+            SeatSummary(
+                attendance=attendance,
+                label=Attendance(attendance).label,
+                capacity=edition.capacity_for(attendance),
+                taken=taken,
+                waiting=counts.get((attendance, RegistrationStatus.WAITING), 0),
+            )
+        )
+    return summaries
+
+
+def registration_of(user, edition: Edition) -> Registration | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        edition.registrations.filter(user=user, status__in=ACTIVE_REGISTRATION_STATUSES)
+        .order_by("-pk")
+        .first()
+    )
+
+
+def registration_by_token(token: str) -> Registration | None:
+    return (
+        Registration.objects.select_related("edition", "edition__series", "user")
+        .filter(token=token)
+        .first()
+    )
+
+
+def waiting_position(registration: Registration) -> int | None:
+    if registration.status != RegistrationStatus.WAITING:
+        return None
+    return (
+        registration.edition.registrations.filter(
+            attendance=registration.attendance,
+            status=RegistrationStatus.WAITING,
+            sequence__lt=registration.sequence,
+        ).count()
+        + 1
+    )
+
+
+def registrations_of_user(user) -> QuerySet[Registration]:
+    return (
+        Registration.objects.filter(user=user)
+        .select_related("edition", "edition__series")
+        .order_by("-edition__starts_at", "-pk")
+    )
+
+
+def registrations_made_by(user) -> QuerySet[Registration]:
+    """Residents a mediator registered."""
+    return (
+        Registration.objects.filter(registered_by=user)
+        .select_related("edition")
+        .order_by("-edition__starts_at", "-pk")
+    )
+
+
+def registrants(edition: Edition, *, query: str = "") -> QuerySet[Registration]:
+    """For organisers: everyone registered, in arrival order, with who registered them."""
+    registrations = edition.registrations.select_related("user", "registered_by").order_by(
+        "status", "sequence", "pk"
+    )
+    if query:
+        registrations = registrations.filter(
+            Q(name__icontains=query) | Q(user__display_name__icontains=query)
+        )
+    return registrations
+
+
+def checkin_list(edition: Edition, *, query: str = "") -> QuerySet[Registration]:
+    registrations = (
+        edition.registrations.filter(status=RegistrationStatus.CONFIRMED)
+        .select_related("user")
+        .order_by("name", "pk")
+    )
+    if query:
+        registrations = registrations.filter(name__icontains=query)
+    return registrations
+
+
+@dataclass
+class AttendanceCount:
+    attendance: str
+    label: str
+    registered: int
+    present: int
+
+
+def attendance_counts(edition: Edition) -> list[AttendanceCount]:
+    rows = {
+        row["attendance"]: row
+        for row in edition.registrations.filter(status=RegistrationStatus.CONFIRMED)
+        .values("attendance")
+        .annotate(
+            registered=Count("pk"), present=Count("pk", filter=Q(checked_in_at__isnull=False))
+        )
+    }
+    return [
+        AttendanceCount(
+            attendance=mode,
+            label=Attendance(mode).label,
+            registered=rows.get(mode, {}).get("registered", 0),
+            present=rows.get(mode, {}).get("present", 0),
+        )
+        for mode in edition.attendance_modes()
+    ]
+
+
+REGISTRANTS_CSV_HEADER = [
+    "nom",
+    "email",
+    "telephone",
+    "participation",
+    "statut",
+    "ordre_arrivee",
+    "inscrit_par",
+    "besoins_accessibilite",
+    "regime_alimentaire",
+    "present",
+    "inscrit_le",
+]
+
+
+def registrants_csv_rows(edition: Edition):
+    yield REGISTRANTS_CSV_HEADER
+    for registration in registrants(edition):
+        yield [
+            registration.name,
+            registration.contact_email,
+            registration.phone,
+            registration.get_attendance_display(),
+            registration.get_status_display(),
+            registration.sequence or "",
+            registration.registered_by.display_name if registration.registered_by_id else "",
+            registration.accessibility_needs,
+            registration.dietary_notes,
+            "oui" if registration.checked_in_at else "",
+            timezone.localtime(registration.created_at).strftime("%Y-%m-%d %H:%M"),
+        ]
+
+
+def agenda(edition: Edition) -> QuerySet[AgendaItem]:
+    return edition.agenda_items.select_related("project", "challenge").order_by(
+        "order", "starts_at", "pk"
+    )
+
+
+def pitches_ranked(edition: Edition) -> list[PitchApplication]:
+    """Applications for organisers: the most supported first, then the freshest.
+
+    Supports: a défi's supports, a project's followers. Freshness: the subject's last update.
+    """
+    applications = list(
+        edition.pitches.select_related("project", "challenge", "submitted_by").annotate(
+            project_follows=Count("project__follows")
+        )
+    )
+    for application in applications:
+        if application.challenge_id:
+            application.supports = application.challenge.supports_count
+            application.freshness = application.challenge.updated_at
+        else:
+            application.supports = application.project_follows
+            application.freshness = application.project.last_updated_at
+    order = {PitchStatus.SUBMITTED: 0, PitchStatus.ACCEPTED: 1, PitchStatus.DECLINED: 2}
+    applications.sort(key=lambda a: -a.freshness.timestamp())
+    applications.sort(key=lambda a: (order.get(a.status, 3), -a.supports))
+    return applications
+
+
+def action_items(edition: Edition) -> QuerySet[ActionItem]:
+    return edition.action_items.select_related(
+        "owner_organisation", "owner_user", "project", "challenge"
+    ).order_by("due_date", "pk")
+
+
+def previous_edition(edition: Edition) -> Edition | None:
+    """The edition of the same series held just before this one (published, not cancelled)."""
+    return (
+        Edition.objects.filter(
+            series_id=edition.series_id,
+            status=EditionStatus.PUBLISHED,
+            starts_at__lt=edition.starts_at,
+        )
+        .exclude(pk=edition.pk)
+        .order_by("-starts_at", "-pk")
+        .first()
+    )
+
+
+def follow_up_actions(edition: Edition) -> tuple[Edition | None, list[ActionItem]]:
+    """ "Suivi des actions de l'édition précédente": the previous edition's action items."""
+    previous = previous_edition(edition)
+    if previous is None:
+        return None, []
+    return previous, list(action_items(previous))
+
+
+def action_items_of_user(user) -> QuerySet[ActionItem]:
+    """Items the person owns, directly or through one of their organisations."""
+    organisation_ids = OrganisationMembership.objects.filter(user=user).values("organisation_id")
+    return (
+        ActionItem.objects.filter(
+            Q(owner_user=user) | Q(owner_organisation_id__in=organisation_ids)
+        )
+        .select_related("edition", "owner_organisation", "owner_user")
+        .order_by("due_date", "pk")
+    )
+
+
+def action_item_owner_emails(item: ActionItem) -> list[str]:
+    emails = set()
+    if item.owner_user_id and item.owner_user.is_active:
+        emails.add(item.owner_user.email)
+    if item.owner_organisation_id:
+        emails.update(
+            OrganisationMembership.objects.filter(
+                organisation_id=item.owner_organisation_id, user__is_active=True
+            ).values_list("user__email", flat=True)
+        )
+    return sorted(email for email in emails if email)
+
+
+def series_with_editions(series: Series) -> QuerySet[Edition]:
+    return series.editions.visible().order_by("-starts_at")
+
+
+def series_pending() -> QuerySet[Series]:
+    return Series.objects.pending().select_related("organisation", "created_by")
+
+
+def organised_editions(user) -> QuerySet[Edition]:
+    return (
+        Edition.objects.filter(
+            Q(organisers=user)
+            | Q(series__organisation__memberships__user=user, series__kind="local")
+        )
+        .select_related("series")
+        .distinct()
+        .order_by("-starts_at")
+    )

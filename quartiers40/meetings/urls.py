@@ -1,0 +1,41 @@
+from django.urls import path
+
+from . import views
+
+app_name = "meetings"
+urlpatterns = [
+    path("", views.edition_list, name="list"),
+    path("mes-inscriptions/", views.my_registrations, name="my_registrations"),
+    path("nouvelle-serie/", views.series_create, name="series_create"),
+    path("coordination/", views.series_queue, name="series_queue"),
+    path("coordination/<slug:slug>/", views.series_decide, name="series_decide"),
+    path("serie/<slug:slug>/", views.series_detail, name="series_detail"),
+    path("serie/<slug:slug>/nouvelle-edition/", views.edition_create, name="edition_create"),
+    path("inscription/<str:token>/", views.registration_manage, name="registration_manage"),
+    path(
+        "inscription/<str:token>/confirmer/",
+        views.registration_confirm_email,
+        name="registration_confirm_email",
+    ),
+    path(
+        "inscription/<str:token>/accepter/",
+        views.registration_accept_offer,
+        name="registration_accept_offer",
+    ),
+    path("inscription/<str:token>/annuler/", views.registration_cancel, name="registration_cancel"),
+    path("actions/<int:pk>/", views.action_update, name="action_update"),
+    path("<slug:slug>/", views.edition_detail, name="edition_detail"),
+    path("<slug:slug>/inscription/", views.register, name="register"),
+    path("<slug:slug>/inscrire-une-personne/", views.register_on_behalf, name="register_on_behalf"),
+    path("<slug:slug>/proposer/", views.pitch_apply, name="pitch_apply"),
+    path("<slug:slug>/organisation/", views.organiser_home, name="organiser_home"),
+    path("<slug:slug>/organisation/modifier/", views.edition_edit, name="edition_edit"),
+    path("<slug:slug>/organisation/publier/", views.edition_publish, name="edition_publish"),
+    path("<slug:slug>/organisation/annuler/", views.edition_cancel, name="edition_cancel"),
+    path("<slug:slug>/organisation/inscrits/", views.registrants, name="registrants"),
+    path("<slug:slug>/organisation/inscrits.csv", views.registrants_csv, name="registrants_csv"),
+    path("<slug:slug>/organisation/accueil/", views.checkin, name="checkin"),
+    path("<slug:slug>/organisation/ordre-du-jour/", views.agenda_builder, name="agenda_builder"),
+    path("<slug:slug>/organisation/compte-rendu/", views.minutes_edit, name="minutes_edit"),
+    path("<slug:slug>/organisation/actions/", views.actions_manage, name="actions_manage"),
+]

@@ -1,0 +1,162 @@
+"""Quarterly meetings as people use them: register, cancel, get a freed seat; organise."""
+
+import re
+
+from django.core import mail
+from playwright.sync_api import expect
+
+from quartiers40.meetings import services
+from quartiers40.meetings.enums import RegistrationStatus
+from quartiers40.meetings.models import ActionItem, Registration
+from tests.meetings.factories import AgendaItemFactory, EditionFactory
+from tests.members.factories import MembershipFactory, UserFactory
+from tests.projects.factories import PublishedProjectFactory
+
+from .conftest import assert_no_axe_violations
+
+
+def _link_in(message, path_part: str) -> str:
+    match = re.search(rf"https?://\S+{re.escape(path_part)}\S*", message.body)
+    assert match, f"no {path_part} link in: {message.body}"
+    return match.group(0)
+
+
+def _mail_to(address: str, subject_part: str):
+    found = [m for m in mail.outbox if m.to == [address] and subject_part in m.subject]
+    assert found, f"no mail to {address} about {subject_part}: {[m.subject for m in mail.outbox]}"
+    return found[-1]
+
+
+def test_register_without_account_cancel_and_the_waiting_person_is_promoted(
+    live_server, settings, page, sign_in_as
+):
+    settings.SITE_URL = live_server.url
+    edition = EditionFactory(title="Petit déj de l'IA – printemps", onsite_capacity=1)
+    AgendaItemFactory(edition=edition, title="Accueil et café")
+
+    page.goto(f"{live_server.url}/rencontres/{edition.slug}/inscription/")
+    assert_no_axe_violations(page)  # the registration form on its own page
+
+    # A resident without an account finds the meeting and registers.
+    page.goto(f"{live_server.url}/rencontres/")
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Petit déj de l'IA – printemps").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Petit déj de l'IA – printemps")
+    expect(page.get_by_text("1 place restante")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.get_by_label(re.compile("^Votre nom")).fill("Lina Haddad")
+    page.get_by_label(re.compile("^Votre adresse e-mail")).fill("lina@exemple.fr")
+    page.get_by_label(re.compile("^Régime alimentaire")).fill("Végétarien")
+    page.get_by_role("button", name="S'inscrire").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("confirmez votre adresse e-mail")
+
+    # She confirms with the link received by e-mail.
+    page.goto(_link_in(_mail_to("lina@exemple.fr", "Confirmez"), "/confirmer/"))
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Je confirme mon inscription").click()
+    expect(page.get_by_role("main")).to_contain_text("Inscription confirmée")
+    assert_no_axe_violations(page)
+
+    # The meeting is now full: a member signs in and lands on the waiting list.
+    karim = UserFactory(display_name="Karim Sy", email="karim@exemple.fr")
+    member = sign_in_as(karim)
+    member.goto(f"{live_server.url}/rencontres/{edition.slug}/")
+    expect(member.get_by_text("complet")).to_be_visible()
+    member.get_by_role("button", name="S'inscrire").click()
+    expect(member.get_by_role("main")).to_contain_text("Liste d'attente")
+    expect(member.get_by_role("main")).to_contain_text("position 1 sur la liste d'attente")
+
+    # Lina cannot come any more: she cancels from the link in her e-mail.
+    confirmed_mail = _mail_to("lina@exemple.fr", "Inscription confirmée")
+    page.goto(_link_in(confirmed_mail, "/annuler/"))
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Oui, j'annule mon inscription").click()
+    expect(page.get_by_role("main")).to_contain_text("Annulée")
+
+    # Karim is offered the seat by e-mail and takes it.
+    offer = _mail_to("karim@exemple.fr", "Une place s'est libérée")
+    member.goto(_link_in(offer, "/accepter/"))
+    assert_no_axe_violations(member)
+    member.get_by_role("button", name="Je prends cette place").click()
+    expect(member.get_by_role("main")).to_contain_text("Inscription confirmée")
+    assert Registration.objects.get(user=karim).status == RegistrationStatus.CONFIRMED
+
+
+def test_an_organiser_builds_the_agenda_publishes_minutes_and_action_items(
+    live_server, settings, sign_in_as, phone_page
+):
+    settings.SITE_URL = live_server.url
+    edition = EditionFactory(title="Petit déj de l'IA – été", call_for_pitches_open=True)
+    owner = MembershipFactory(organisation__name="Clic Solidaire Sevran")
+    project = PublishedProjectFactory(carrier=owner.organisation, title="Traduire les courriers")
+    services.pitch_apply(
+        edition=edition,
+        actor=owner.user,
+        project=project,
+        pitch="Une démonstration en trois minutes.",
+        speaker_name="Awa Diallo",
+    )
+    services.registration_create(edition=edition, actor=UserFactory(display_name="Samia Benali"))
+    organiser = UserFactory(display_name="Organisatrice")
+    edition.organisers.add(organiser)
+
+    page = sign_in_as(organiser)
+    page.goto(f"{live_server.url}/rencontres/{edition.slug}/")
+    page.get_by_role("link", name="Espace organisateurs").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Organiser")
+    assert_no_axe_violations(page)
+
+    # The agenda: accept the pitch, then add a break.
+    page.get_by_role("link", name="Propositions et ordre du jour").click()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Retenir Traduire les courriers", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("ajoutée à l'ordre du jour")
+    page.get_by_label(re.compile("^Heure")).fill("09:30")
+    page.get_by_label(re.compile("^Titre")).fill("Pause café")
+    page.get_by_label(re.compile("^Type")).select_option(label="Pause")
+    page.get_by_label(re.compile("^Durée")).fill("15")
+    page.get_by_role("button", name="Ajouter à l'ordre du jour").click()
+    expect(page.get_by_role("status")).to_contain_text("L'ordre du jour est enregistré")
+
+    # The registrants, with their notes, and the check-in page on a phone.
+    page.get_by_role("link", name="Inscrits").click()
+    expect(page.get_by_role("main")).to_contain_text("Samia Benali")
+    assert_no_axe_violations(page)
+
+    # Minutes, then an action item.
+    page.get_by_role("link", name="Compte rendu et supports").click()
+    assert_no_axe_violations(page)
+    page.get_by_label(re.compile("^Compte rendu")).fill(
+        "## Décisions\n\n- Un pilote de traduction à Sevran."
+    )
+    page.get_by_role("button", name="Publier le compte rendu").click()
+    expect(page.get_by_role("status")).to_contain_text("Le compte rendu est publié")
+    page.get_by_role("link", name="Actions").click()
+    assert_no_axe_violations(page)
+    page.get_by_label(re.compile("^Action")).fill("Lancer le pilote à Sevran")
+    page.get_by_label(re.compile("^Organisation responsable")).select_option(
+        label="Clic Solidaire Sevran"
+    )
+    page.get_by_label(re.compile("^Échéance")).fill("2031-01-15")
+    page.get_by_role("button", name="Ajouter l'action").click()
+    expect(page.get_by_role("status")).to_contain_text("L'action est enregistrée")
+    assert ActionItem.objects.get().owner_organisation == owner.organisation
+
+    # The public page shows it all.
+    page.goto(f"{live_server.url}/rencontres/{edition.slug}/")
+    main = page.get_by_role("main")
+    expect(main).to_contain_text("Traduire les courriers")
+    expect(main).to_contain_text("Pause café")
+    expect(main).to_contain_text("Un pilote de traduction à Sevran")
+    expect(main).to_contain_text("Lancer le pilote à Sevran")
+    assert_no_axe_violations(page)
+
+    # On the day, on a phone: search a name, mark present.
+    client_cookie = page.context.cookies()
+    phone_page.context.add_cookies(client_cookie)
+    phone_page.goto(f"{live_server.url}/rencontres/{edition.slug}/organisation/accueil/")
+    assert_no_axe_violations(phone_page)
+    phone_page.get_by_label("Rechercher un nom").fill("samia")
+    phone_page.get_by_role("button", name="Rechercher").click()
+    phone_page.get_by_role("button", name="Marquer présent·e : Samia Benali").click()
+    expect(phone_page.get_by_role("main")).to_contain_text("1 présent·es sur 1")

@@ -1,0 +1,158 @@
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from quartiers40.challenges.models import Challenge
+from quartiers40.meetings import selectors, services
+from quartiers40.meetings.enums import AgendaItemKind, PitchStatus
+from quartiers40.projects.models import ProjectFollow
+from tests.members.factories import CoordinatorFactory, MembershipFactory, UserFactory
+from tests.projects.factories import PublishedProjectFactory
+
+from .factories import AgendaItemFactory, EditionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def project_owned():
+    membership = MembershipFactory()
+    return PublishedProjectFactory(carrier=membership.organisation), membership.user
+
+
+def challenge_by(author, **fields):
+    challenge = Challenge(
+        title=fields.pop("title", "Aider aux démarches"),
+        slug=fields.pop("slug", f"defi-{Challenge.objects.count() + 1}"),
+        situation="Les démarches en ligne sont difficiles.",
+        affected="Les personnes âgées.",
+        solved_when="Chacun trouve de l'aide.",
+        author=author,
+        **fields,
+    )
+    challenge.save()
+    return challenge
+
+
+def test_a_project_owner_applies_and_only_once():
+    edition = EditionFactory(call_for_pitches_open=True)
+    project, owner = project_owned()
+    services.pitch_apply(
+        edition=edition, actor=owner, project=project, pitch="Démo", speaker_name="Awa"
+    )
+    with pytest.raises(ValidationError):
+        services.pitch_apply(
+            edition=edition, actor=owner, project=project, pitch="Démo", speaker_name="Awa"
+        )
+
+
+def test_strangers_cannot_apply_with_a_project():
+    project, _owner = project_owned()
+    with pytest.raises(PermissionDenied):
+        services.pitch_apply(
+            edition=EditionFactory(call_for_pitches_open=True),
+            actor=UserFactory(),
+            project=project,
+            pitch="Démo",
+            speaker_name="X",
+        )
+
+
+def test_a_challenge_author_applies():
+    author = UserFactory()
+    challenge = challenge_by(author)
+    pitch = services.pitch_apply(
+        edition=EditionFactory(call_for_pitches_open=True),
+        actor=author,
+        challenge=challenge,
+        pitch="Le besoin, en deux minutes",
+        speaker_name="Mme Benali",
+    )
+    assert pitch.subject_title == challenge.title
+
+
+def test_applications_need_an_open_call():
+    project, owner = project_owned()
+    with pytest.raises(ValidationError):
+        services.pitch_apply(
+            edition=EditionFactory(), actor=owner, project=project, pitch="x", speaker_name="y"
+        )
+
+
+def test_applications_are_ranked_by_supports_then_freshness():
+    edition = EditionFactory(call_for_pitches_open=True)
+    coordinator = CoordinatorFactory()
+    quiet = PublishedProjectFactory(title="Peu suivi", last_updated_at=timezone.now())
+    followed = PublishedProjectFactory(
+        title="Très suivi", last_updated_at=timezone.now() - timedelta(days=300)
+    )
+    for _ in range(3):
+        ProjectFollow.objects.create(user=UserFactory(), project=followed)
+    old = PublishedProjectFactory(
+        title="Ancien", last_updated_at=timezone.now() - timedelta(days=100)
+    )
+    supported = challenge_by(UserFactory(), title="Défi soutenu", supports_count=2)
+    for subject in (quiet, followed, old):
+        services.pitch_apply(
+            edition=edition, actor=coordinator, project=subject, pitch="p", speaker_name="s"
+        )
+    services.pitch_apply(
+        edition=edition, actor=coordinator, challenge=supported, pitch="p", speaker_name="s"
+    )
+    ranked = [pitch.subject_title for pitch in selectors.pitches_ranked(edition)]
+    assert ranked == ["Très suivi", "Défi soutenu", "Peu suivi", "Ancien"]
+
+
+def test_accepting_a_pitch_adds_it_at_the_end_of_the_agenda():
+    edition = EditionFactory(call_for_pitches_open=True)
+    AgendaItemFactory(edition=edition, order=1, title="Accueil")
+    project, owner = project_owned()
+    pitch = services.pitch_apply(
+        edition=edition, actor=owner, project=project, pitch="p", speaker_name="Awa"
+    )
+    services.pitch_decide(pitch=pitch, actor=CoordinatorFactory(), accept=True)
+    items = list(selectors.agenda(edition))
+    assert [item.title for item in items] == ["Accueil", project.title]
+    assert items[1].kind == AgendaItemKind.PITCH and items[1].pitch == pitch
+    with pytest.raises(ValidationError):
+        services.pitch_decide(pitch=pitch, actor=CoordinatorFactory(), accept=False)
+
+
+def test_declining_needs_an_organiser():
+    edition = EditionFactory(call_for_pitches_open=True)
+    project, owner = project_owned()
+    pitch = services.pitch_apply(
+        edition=edition, actor=owner, project=project, pitch="p", speaker_name="Awa"
+    )
+    with pytest.raises(PermissionDenied):
+        services.pitch_decide(pitch=pitch, actor=owner, accept=False)
+    services.pitch_decide(pitch=pitch, actor=CoordinatorFactory(), accept=False)
+    pitch.refresh_from_db()
+    assert pitch.status == PitchStatus.DECLINED
+
+
+def test_reordering_the_agenda():
+    edition = EditionFactory()
+    a = AgendaItemFactory(edition=edition, order=1, title="A")
+    AgendaItemFactory(edition=edition, order=2, title="B")
+    c = AgendaItemFactory(edition=edition, order=3, title="C")
+    organiser = CoordinatorFactory()
+    services.agenda_item_move(item=c, actor=organiser, up=True)
+    assert [item.title for item in selectors.agenda(edition)] == ["A", "C", "B"]
+    services.agenda_item_move(item=a, actor=organiser, up=True)  # already first
+    assert [item.title for item in selectors.agenda(edition)] == ["A", "C", "B"]
+    services.agenda_item_delete(item=a, actor=organiser)
+    assert [(item.order, item.title) for item in selectors.agenda(edition)] == [(2, "C"), (3, "B")]
+
+
+def test_new_items_go_last():
+    edition = EditionFactory()
+    organiser = CoordinatorFactory()
+    first = services.agenda_item_save(
+        edition=edition, actor=organiser, title="Accueil", duration_minutes=15
+    )
+    second = services.agenda_item_save(
+        edition=edition, actor=organiser, title="Pitchs", duration_minutes=30
+    )
+    assert (first.order, second.order) == (1, 2)
