@@ -10,8 +10,10 @@ queries whatever the number of défis.
 """
 
 from quartiers40.core.sections import (
+    HomeSection,
     OrganisationSection,
     QPVSection,
+    home_section_register,
     organisation_section_register,
     qpv_section_register,
 )
@@ -19,6 +21,13 @@ from quartiers40.core.sections import (
 from . import selectors
 
 CHALLENGES_ON_ORGANISATION_PAGE = 10
+CHALLENGES_ON_HOME_PAGE = 4
+
+
+def home_section_context(viewer=None) -> dict:
+    """The latest public défis still waiting for an answer, for the home page."""
+    challenges = selectors.challenge_catalogue(status="open", sort="newest")
+    return {"latest_challenges": list(challenges[:CHALLENGES_ON_HOME_PAGE])}
 
 
 def organisation_section_context(organisation, viewer=None) -> dict:
@@ -44,6 +53,14 @@ def register() -> None:
             order=30,
             template="challenges/qpv_section.html",
             context=selectors.challenges_in_qpv_section,
+        )
+    )
+    home_section_register(
+        HomeSection(
+            key="challenges",
+            order=30,
+            template="challenges/home_section.html",
+            context=home_section_context,
         )
     )
     organisation_section_register(

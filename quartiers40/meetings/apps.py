@@ -6,3 +6,8 @@ class MeetingsConfig(AppConfig):
     name = "quartiers40.meetings"
     label = "meetings"
     verbose_name = _("Rencontres")
+
+    def ready(self) -> None:
+        from . import sections
+
+        sections.register()

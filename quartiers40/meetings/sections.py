@@ -1,0 +1,23 @@
+"""What meetings add to other apps' pages (registered from MeetingsConfig.ready)."""
+
+from quartiers40.core.sections import HomeSection, home_section_register
+
+from . import selectors
+
+EDITIONS_ON_HOME_PAGE = 2
+
+
+def home_section_context(viewer=None) -> dict:
+    """The next public editions, for the home page."""
+    return {"next_editions": list(selectors.editions_upcoming()[:EDITIONS_ON_HOME_PAGE])}
+
+
+def register() -> None:
+    home_section_register(
+        HomeSection(
+            key="meetings",
+            order=10,
+            template="meetings/home_section.html",
+            context=home_section_context,
+        )
+    )
