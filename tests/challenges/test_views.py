@@ -326,3 +326,9 @@ def test_close_from_the_page(client, challenge, resident):
     challenge.refresh_from_db()
     assert challenge.status == ChallengeStatus.CLOSED
     assert "Le problème a disparu." in _page(client, _detail(challenge))
+
+
+def test_the_list_links_its_open_data(client):
+    page = client.get(reverse("challenges:list")).content.decode()
+    for name in ("challenge_export_csv", "challenge_export_json", "challenge_export_geojson"):
+        assert reverse(f"api:{name}") in page

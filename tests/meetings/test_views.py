@@ -390,3 +390,11 @@ def test_calendar_links_on_the_edition_series_and_my_meetings_pages(client):
     client.force_login(user)
     page = client.get(reverse("meetings:my_registrations")).content.decode()
     assert ics.personal_feed_url(user) in page
+
+
+def test_a_full_edition_says_registering_joins_the_waiting_list(client):
+    edition = EditionFactory(onsite_capacity=1)
+    services.registration_create(edition=edition, actor=UserFactory())
+    page = client.get(reverse("meetings:edition_detail", args=[edition.slug])).content.decode()
+    assert "c&#x27;est complet" in page or "c'est complet" in page
+    assert "liste d&#x27;attente" in page or "liste d'attente" in page

@@ -366,3 +366,9 @@ def test_qpv_section_links_to_the_project_pages(client):
     project = PublishedProjectFactory()
     project.qpvs.add(qpv)
     assert _detail(project) in _page(client, reverse("territories:detail", args=[qpv.code]))
+
+
+def test_the_catalogue_links_its_open_data(client):
+    page = _page(client, CATALOGUE)
+    for name in ("project_export_csv", "project_export_json", "project_export_geojson"):
+        assert reverse(f"api:{name}") in page
