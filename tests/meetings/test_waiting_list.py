@@ -1,8 +1,10 @@
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.utils import timezone
 
 from quartiers40.meetings import services, tasks
@@ -167,3 +169,14 @@ def test_the_expiry_task_runs_the_service():
     services.registration_cancel(registration=a, now=timezone.now() - timedelta(days=3))
     assert tasks.registration_offers_expire_task.call() == 1
     assert refreshed(b) == [RegistrationStatus.EXPIRED]
+
+
+def test_the_offers_expire_command_passes_overdue_seats_on(django_capture_on_commit_callbacks):
+    edition = EditionFactory(onsite_capacity=1)
+    a, b, c = register(edition), register(edition), register(edition)
+    services.registration_cancel(registration=a, now=timezone.now() - timedelta(days=3))
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("meetings_offers_expire", stdout=out)
+    assert "Offres expirées : 1." in out.getvalue()
+    assert refreshed(b, c) == [RegistrationStatus.EXPIRED, RegistrationStatus.OFFERED]
