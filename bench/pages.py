@@ -32,6 +32,10 @@ PAGES = [
     "/projets/?theme=digital_inclusion&q=num",
     "/projets/carte/",
     "/projets/carte/points.json",
+    "/defis/",
+    "/defis/carte/",
+    "/rencontres/",
+    "/rencontres/petit-dej-ia-2026-12-roubaix/",
 ]
 RUNS = 3
 DURATION = "5s"
