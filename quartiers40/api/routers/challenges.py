@@ -17,9 +17,7 @@ Public means visible after moderation and not merged into another défi; anythin
 answers 404 like an unknown slug (its author still sees it through PATCH's answer).
 """
 
-import json
-
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
@@ -31,6 +29,7 @@ from quartiers40.territories.models import QPV
 
 from ..auth import token_auth
 from ..errors import ApiError
+from ..exports import CSV, GEOJSON, JSON, export_response, json_text
 from ..pagination import PagePagination
 from ..schemas.challenges import (
     ChallengeCreateIn,
@@ -46,9 +45,6 @@ from ..schemas.challenges import (
 from ..schemas.common import ErrorOut
 
 router = Router(tags=["Défis"])
-
-GEOJSON = "application/geo+json"
-EXPORT_MAX_AGE = 300
 
 
 def _not_found() -> ApiError:
@@ -80,17 +76,6 @@ def _with_detail(challenge: Challenge) -> Challenge:
     challenge.public_comments = selectors.challenge_comments(challenge)
     challenge.public_offers = list(selectors.challenge_offers(challenge))
     return challenge
-
-
-def _export(body: str, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["Cache-Control"] = f"public, max-age={EXPORT_MAX_AGE}"
-    return response
-
-
-def _json(payload) -> str:
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
 
 # --- Reads ----------------------------------------------------------------------
@@ -128,7 +113,7 @@ def challenge_list(request: HttpRequest, filters: Query[ChallengeFilters]):
 )
 def challenge_export_csv(request: HttpRequest):
     body = exports.challenges_csv(exports.public_challenges())
-    return _export(body, "text/csv; charset=utf-8", "defis.csv")
+    return export_response(body, CSV, "defis.csv")
 
 
 @router.get(
@@ -139,8 +124,8 @@ def challenge_export_csv(request: HttpRequest):
     "des listes. Public.",
 )
 def challenge_export_json(request: HttpRequest):
-    body = _json(exports.challenges_json(exports.public_challenges()))
-    return _export(body, "application/json", "defis.json")
+    body = json_text(exports.challenges_json(exports.public_challenges()))
+    return export_response(body, JSON, "defis.json")
 
 
 @router.get(
@@ -153,8 +138,8 @@ def challenge_export_json(request: HttpRequest):
     openapi_extra={"responses": {200: {"content": {GEOJSON: {}}}}},
 )
 def challenge_export_geojson(request: HttpRequest):
-    body = _json(exports.challenges_geojson(exports.public_challenges()))
-    return _export(body, GEOJSON, "defis.geojson")
+    body = json_text(exports.challenges_geojson(exports.public_challenges()))
+    return export_response(body, GEOJSON, "defis.geojson")
 
 
 @router.get(

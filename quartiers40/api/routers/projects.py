@@ -11,9 +11,7 @@ POST  /projects/                 a new draft (token; carrier: one of your organi
 PATCH /projects/{id}/            change a project (token; its carrier's people)
 """
 
-import json
-
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
@@ -25,14 +23,12 @@ from quartiers40.territories.models import QPV
 
 from ..auth import token_auth
 from ..errors import ApiError
+from ..exports import CSV, GEOJSON, JSON, export_response, json_text
 from ..pagination import PagePagination
 from ..schemas.common import ErrorOut
 from ..schemas.projects import ProjectCreateIn, ProjectFilters, ProjectOut, ProjectPatchIn
 
 router = Router(tags=["Projets"])
-
-GEOJSON = "application/geo+json"
-EXPORT_MAX_AGE = 300
 
 
 def _not_found() -> ApiError:
@@ -85,17 +81,6 @@ def _relations(changes: dict) -> dict:
     return relations
 
 
-def _export(body: str, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["Cache-Control"] = f"public, max-age={EXPORT_MAX_AGE}"
-    return response
-
-
-def _json(payload) -> str:
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-
-
 # --- Reads ----------------------------------------------------------------------
 
 
@@ -128,7 +113,7 @@ def project_list(request: HttpRequest, filters: Query[ProjectFilters]):
 )
 def project_export_csv(request: HttpRequest):
     body = exports.projects_csv(exports.published_projects())
-    return _export(body, "text/csv; charset=utf-8", "projets.csv")
+    return export_response(body, CSV, "projets.csv")
 
 
 @router.get(
@@ -139,8 +124,8 @@ def project_export_csv(request: HttpRequest):
     "des listes. Public.",
 )
 def project_export_json(request: HttpRequest):
-    body = _json(exports.projects_json(exports.published_projects()))
-    return _export(body, "application/json", "projets.json")
+    body = json_text(exports.projects_json(exports.published_projects()))
+    return export_response(body, JSON, "projets.json")
 
 
 @router.get(
@@ -152,8 +137,8 @@ def project_export_json(request: HttpRequest):
     openapi_extra={"responses": {200: {"content": {GEOJSON: {}}}}},
 )
 def project_export_geojson(request: HttpRequest):
-    body = _json(exports.projects_geojson(exports.published_projects()))
-    return _export(body, GEOJSON, "projets.geojson")
+    body = json_text(exports.projects_geojson(exports.published_projects()))
+    return export_response(body, GEOJSON, "projets.geojson")
 
 
 @router.get(
