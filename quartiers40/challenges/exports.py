@@ -11,17 +11,20 @@ No personal data: the author is the public label only (`challenge_public_author`
 never names a resident, and a défi posted on behalf of a resident says so and nothing more.
 """
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import UTC, datetime
 
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from quartiers40.core.emails import absolute_url
+from quartiers40.core.opendata import (
+    TIMESTAMP_FORMAT,
+    codes_pattern,
+    rows_csv,
+    timestamp,
+)
 from quartiers40.projects.enums import ProjectStatus
 from quartiers40.territories.models import QPV
 
@@ -30,14 +33,7 @@ from .enums import ChallengeStatus, OfferState, Theme
 from .models import Challenge, ChallengeComment, ChallengeOffer
 from .permissions import challenge_public_author
 
-LIST_SEPARATOR = "|"
 SCHEMA_PATH = "docs/schemas/challenges.schema.json"
-TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
-
-
-def _codes_pattern(values: Iterable[str]) -> str:
-    codes = "|".join(values)
-    return rf"^({codes})(\|({codes}))*$"
 
 
 # name, type, description, extra constraints; the order of the CSV columns.
@@ -53,7 +49,7 @@ COLUMNS: tuple[tuple[str, str, str, dict], ...] = (
         "themes",
         "string",
         "Thèmes : codes séparés par « | » (les mêmes que ceux des projets).",
-        {"pattern": _codes_pattern(Theme.values)},
+        {"pattern": codes_pattern(Theme.values)},
     ),
     ("qpv_codes", "string", "Codes des quartiers prioritaires concernés, séparés par « | ».", {}),
     ("qpv_names", "string", "Noms des quartiers prioritaires concernés, séparés par « | ».", {}),
@@ -164,12 +160,6 @@ def public_challenges() -> QuerySet[Challenge]:
     return with_public_relations(selectors.challenge_catalogue(sort="newest"))
 
 
-def _timestamp(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return moment.astimezone(UTC).strftime(TIMESTAMP_FORMAT)
-
-
 def challenge_url(challenge: Challenge) -> str:
     return absolute_url(reverse("challenges:detail", kwargs={"slug": challenge.slug}))
 
@@ -213,31 +203,14 @@ def challenge_row(challenge: Challenge) -> dict:
         "outcome_result": challenge.outcome_result if solved else "",
         "outcome_project_url": _project_url(challenge.outcome_project) if solved else None,
         "closed_reason": challenge.closed_reason if closed else "",
-        "created_at": _timestamp(challenge.created_at),
-        "updated_at": _timestamp(challenge.updated_at),
-        "status_changed_at": _timestamp(challenge.status_changed_at),
+        "created_at": timestamp(challenge.created_at),
+        "updated_at": timestamp(challenge.updated_at),
+        "status_changed_at": timestamp(challenge.status_changed_at),
     }
 
 
-def _csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        # A name holding the separator would split in two: it gets a look-alike instead.
-        return LIST_SEPARATOR.join(str(item).replace(LIST_SEPARATOR, "¦") for item in value)
-    return str(value)
-
-
-def challenges_csv(challenges: Iterable[Challenge]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMN_NAMES)
-    for challenge in challenges:
-        row = challenge_row(challenge)
-        writer.writerow([_csv_cell(row[name]) for name in COLUMN_NAMES])
-    return buffer.getvalue()
+def challenges_csv(challenges: Iterable) -> str:
+    return rows_csv((challenge_row(item) for item in challenges), COLUMN_NAMES)
 
 
 def challenges_json(challenges: Iterable[Challenge]) -> list[dict]:

@@ -8,27 +8,23 @@ CSV cell, their codes separated by `|`; JSON and GeoJSON keep them as lists.
 No personal data: neither the people who wrote a project nor their e-mails are exported.
 """
 
-import csv
-import io
 from collections.abc import Iterable
-from datetime import UTC, datetime
 
 from django.db.models import QuerySet
 from django.urls import reverse
 
 from quartiers40.core.emails import absolute_url
+from quartiers40.core.opendata import (
+    codes_pattern,
+    rows_csv,
+    timestamp,
+)
 
 from . import selectors
 from .enums import AICategory, Beneficiary, Stage, Theme
 from .models import Project
 
-LIST_SEPARATOR = "|"
 SCHEMA_PATH = "docs/schemas/projects.schema.json"
-
-
-def _codes_pattern(values: Iterable[str]) -> str:
-    codes = "|".join(values)
-    return rf"^({codes})(\|({codes}))*$"
 
 
 # name, type, description, extra constraints; the order of the CSV columns.
@@ -44,7 +40,7 @@ COLUMNS: tuple[tuple[str, str, str, dict], ...] = (
         "beneficiaries",
         "string",
         "Publics bénéficiaires : codes séparés par « | ».",
-        {"pattern": _codes_pattern(Beneficiary.values)},
+        {"pattern": codes_pattern(Beneficiary.values)},
     ),
     ("ai_category", "string", "Type d'IA (code).", {"enum": list(AICategory.values)}),
     ("ai_description", "string", "L'IA utilisée, en mots simples.", {}),
@@ -57,7 +53,7 @@ COLUMNS: tuple[tuple[str, str, str, dict], ...] = (
         "themes",
         "string",
         "Thèmes : codes séparés par « | ».",
-        {"pattern": _codes_pattern(Theme.values)},
+        {"pattern": codes_pattern(Theme.values)},
     ),
     ("qpv_codes", "string", "Codes des quartiers prioritaires concernés, séparés par « | ».", {}),
     ("qpv_names", "string", "Noms des quartiers prioritaires concernés, séparés par « | ».", {}),
@@ -105,12 +101,6 @@ def published_projects() -> QuerySet[Project]:
     return selectors.project_catalogue()
 
 
-def _timestamp(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def project_row(project: Project) -> dict:
     """One project as exported; lists stay lists (the CSV joins them)."""
     qpvs = list(project.qpvs.all())
@@ -140,31 +130,14 @@ def project_row(project: Project) -> dict:
         "funding": project.funding,
         "results": project.results,
         "source_code_url": project.source_code_url or None,
-        "published_at": _timestamp(project.published_at),
-        "last_updated_at": _timestamp(project.last_updated_at),
+        "published_at": timestamp(project.published_at),
+        "last_updated_at": timestamp(project.last_updated_at),
         "url": absolute_url(reverse("projects:detail", kwargs={"key": project.slug})),
     }
 
 
-def _csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        # A name holding the separator would split in two: it gets a look-alike instead.
-        return LIST_SEPARATOR.join(str(item).replace(LIST_SEPARATOR, "¦") for item in value)
-    return str(value)
-
-
-def projects_csv(projects: Iterable[Project]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMN_NAMES)
-    for project in projects:
-        row = project_row(project)
-        writer.writerow([_csv_cell(row[name]) for name in COLUMN_NAMES])
-    return buffer.getvalue()
+def projects_csv(projects: Iterable) -> str:
+    return rows_csv((project_row(item) for item in projects), COLUMN_NAMES)
 
 
 def projects_json(projects: Iterable[Project]) -> list[dict]:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from quartiers40.challenges import exports, services
 from quartiers40.challenges.enums import ChallengeStatus, ModerationState, OfferState, Theme
 from quartiers40.challenges.models import Challenge, ChallengeComment, ChallengeOffer
+from quartiers40.core.opendata import rows_csv
 from quartiers40.members.enums import Role
 from quartiers40.projects.enums import ProjectStatus
 from tests.members.factories import MembershipFactory, OrganisationFactory, UserFactory
@@ -185,12 +186,8 @@ def test_json_and_geojson_rows_are_valid_against_the_schema(client, catalogue, t
     geojson_rows = [f["properties"] for f in client.get(GEOJSON_URL).json()["features"]]
 
     for rows in (json_rows, geojson_rows):
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(exports.COLUMN_NAMES)
-        for row in rows:
-            writer.writerow([exports._csv_cell(row[name]) for name in exports.COLUMN_NAMES])
-        (tmp_path / "defis.csv").write_text(buffer.getvalue(), encoding="utf-8")
+        csv_text = rows_csv(rows, exports.COLUMN_NAMES)
+        (tmp_path / "defis.csv").write_text(csv_text, encoding="utf-8")
         report = _validate(frictionless, tmp_path)
         assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
         assert report.tasks[0].stats["rows"] == 5
