@@ -35,7 +35,7 @@ from .models import (
 )
 
 DEPARTMENTS = ["93", "13", "69", "59", "33", "75", "78", "94", "95"]
-FICTIONAL_NOTE = "*Défi fictif, créé pour la démonstration de la plateforme.*"
+FICTIONAL_NOTE = "(Défi fictif, créé pour la démonstration de la plateforme.)"
 RESIDENT_EMAIL = "habitant{index:02d}@{domain}"
 RESIDENT_NAMES = ["Samia K.", "Bakary T.", "Josiane M.", "Rachid B.", "Linh N.", "Fanta C."]
 
