@@ -24,6 +24,7 @@ from quartiers40.projects.enums import ProjectStatus
 from quartiers40.projects.enums import Theme as T
 from quartiers40.projects.models import Project
 from quartiers40.territories.models import QPV
+from quartiers40.territories.reference import department_name
 
 from .enums import ChallengeStatus, ModerationState, OfferState
 from .models import (
@@ -624,8 +625,10 @@ def load(*, rng: random.Random) -> dict[str, int]:
         local_qpvs = qpvs_of.get(department, [])
         qpvs = rng.sample(local_qpvs, k=min(len(local_qpvs), rng.choice([1, 1, 1, 2])))
         place = qpvs[0] if qpvs else None
-        commune_name = (place.commune_name if place else "") or "Saint-Denis"
-        commune_insee = (place.commune_code if place else "") or "93066"
+        # The national QPV copy names no commune: then say the department.
+        commune_name = place.commune_name if place else ""
+        commune_insee = (place.commune_code if place else "") or ""
+        area = commune_name or department_name(department)
 
         # Who posts it.
         organisation, author, on_behalf = None, None, False
@@ -657,7 +660,7 @@ def load(*, rng: random.Random) -> dict[str, int]:
         challenge = Challenge.objects.create(
             slug=_slug(title, where, taken),
             title=title,
-            situation=f"À {where} ({commune_name}) : {situation}\n\n{FICTIONAL_NOTE}",
+            situation=f"À {where} ({area}) : {situation}\n\n{FICTIONAL_NOTE}",
             affected=affected,
             solved_when=solved_when,
             themes=[theme.value for theme in themes],
@@ -722,7 +725,11 @@ def load(*, rng: random.Random) -> dict[str, int]:
         # Offers of help, and the lifecycle.
         decided_at = created_at + timedelta(days=rng.randint(5, 15))
         candidates = [o for o in helpers if o.pk != getattr(organisation, "pk", None)]
-        offering = rng.sample(candidates, k=min(len(candidates), 2))
+        # Local organisations first: the first offer (the accepted one) comes from nearby.
+        local = [o for o in candidates if o.department_code == department]
+        offering = rng.sample(local, k=min(len(local), 1)) if local else []
+        others = [o for o in candidates if o not in offering]
+        offering += rng.sample(others, k=min(len(others), 2 - len(offering)))
         accepted_project = None
         if status in (ChallengeStatus.BEING_ADDRESSED, ChallengeStatus.SOLVED) and offering:
             helper = offering[0]
