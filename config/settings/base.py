@@ -202,6 +202,10 @@ RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
 # Behind a reverse proxy, the client address is the last hop it appends.
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 
+# The home page's sections (next meetings, latest projects, open défis) are public and
+# cached this long (0: not cached).
+HOME_SECTIONS_CACHE_SECONDS = int(env("HOME_SECTIONS_CACHE_SECONDS", "60"))
+
 EMAIL_VERIFICATION_MAX_AGE = 3 * 24 * 3600
 INVITATION_MAX_AGE_DAYS = 14
 

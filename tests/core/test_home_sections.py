@@ -4,6 +4,7 @@ import html
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -52,6 +53,7 @@ def test_the_home_page_says_when_nothing_is_planned(client):
 
 def test_the_home_page_takes_the_same_queries_for_few_and_many_items(client):
     def count() -> int:
+        cache.clear()
         with CaptureQueriesContext(connection) as queries:
             client.get(reverse("core:home"))
         return len(queries)
@@ -63,3 +65,21 @@ def test_the_home_page_takes_the_same_queries_for_few_and_many_items(client):
         EditionFactory()
         ChallengeFactory()
     assert count() == few
+
+
+def test_the_sections_are_cached_for_a_minute_per_language(client, settings):
+    settings.HOME_SECTIONS_CACHE_SECONDS = 60
+    EditionFactory(title="Petit déj de décembre")
+    assert "Petit déj de décembre" in _home(client)
+    EditionFactory(title="Petit déj de mars", starts_at=timezone.now() + timedelta(days=100))
+    with CaptureQueriesContext(connection) as queries:
+        page = _home(client)
+    assert "Petit déj de mars" not in page  # served from the cache
+    assert not any("meetings_edition" in query["sql"] for query in queries)
+    # Another language has its own copy; an expired (cleared) cache shows the new one.
+    english = html.unescape(
+        client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
+    assert "Upcoming meetings" in english and "Petit déj de mars" in english
+    cache.clear()
+    assert "Petit déj de mars" in _home(client)
