@@ -111,9 +111,15 @@ def main() -> int:
             f"{DURATION} x {RUNS} runs per page (median)"
         )
         print(f"{'page':<42}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
-        # `python bench/pages.py /projets /territoires`: only the pages under these prefixes.
+        # `python bench/pages.py / /projets`: only the home page and the pages under /projets.
         prefixes = sys.argv[1:]
-        pages = [page for page in PAGES if not prefixes or page.startswith(tuple(prefixes))]
+        pages = [
+            page
+            for page in PAGES
+            if not prefixes
+            or page in prefixes
+            or page.startswith(tuple(prefix for prefix in prefixes if prefix != "/"))
+        ]
         for page in pages:
             results = []
             for _ in range(RUNS):
