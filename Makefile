@@ -31,7 +31,7 @@ demo-data: migrate ## Load the QPV reference data and the fictional demo dataset
 
 run: demo-data ## Set everything up and serve on http://127.0.0.1:8000
 	@$(MANAGE) demo_accounts
-	@echo "Background worker (batch QPV checks) started; it stops with the server."
+	@echo "Background worker (batch QPV checks, reminders and seat offers when enqueued) started; it stops with the server."
 	$(MANAGE) db_worker --no-reload & trap 'kill $$! 2>/dev/null' EXIT; $(MANAGE) runserver $(HOST):$(PORT)
 
 serve: install ## Serve without reloading demo data (with the background worker)
