@@ -27,6 +27,7 @@ from .enums import (
     ActionItemStatus,
     AgendaItemKind,
     Attendance,
+    EditionFormat,
     EditionStatus,
     PitchStatus,
     RegistrationStatus,
@@ -265,6 +266,14 @@ def edition_publish(*, edition: Edition, actor: User) -> Edition:
         raise ValidationError(_("Seul un brouillon peut être publié."), code="invalid_transition")
     if locked.series.status != SeriesStatus.APPROVED:
         raise ValidationError(_("La série doit d'abord être validée par la coordination."))
+    if locked.format in (EditionFormat.ONLINE, EditionFormat.HYBRID) and not locked.online_url:
+        raise ValidationError(
+            _(
+                "Indiquez le lien de connexion avant de publier : les personnes inscrites en "
+                "ligne le recevront."
+            ),
+            code="online_link_missing",
+        )
     locked.status = EditionStatus.PUBLISHED
     locked.published_at = timezone.now()
     locked.save(update_fields=["status", "published_at", "updated_at"])

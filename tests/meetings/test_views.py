@@ -398,3 +398,17 @@ def test_a_full_edition_says_registering_joins_the_waiting_list(client):
     page = client.get(reverse("meetings:edition_detail", args=[edition.slug])).content.decode()
     assert "c&#x27;est complet" in page or "c'est complet" in page
     assert "liste d&#x27;attente" in page or "liste d'attente" in page
+
+
+def test_an_online_edition_cannot_be_published_without_its_link(client):
+    edition = HybridEditionFactory(status=EditionStatus.DRAFT, online_url="")
+    client.force_login(organiser_of(edition))
+    response = client.post(reverse("meetings:edition_publish", args=[edition.slug]), follow=True)
+    edition.refresh_from_db()
+    assert edition.status == EditionStatus.DRAFT
+    assert "Indiquez le lien de connexion avant de publier" in response.content.decode()
+    edition.online_url = "https://visio.exemple.fr/salle"
+    edition.save()
+    client.post(reverse("meetings:edition_publish", args=[edition.slug]))
+    edition.refresh_from_db()
+    assert edition.status == EditionStatus.PUBLISHED
