@@ -102,6 +102,11 @@ class ApiError(Exception):
         super().__init__(self.message)
 
 
+def field_error(name: str, message: str) -> ApiError:
+    """A 422 naming the field at fault, like the validation errors of the schemas."""
+    return ApiError(status=422, details={"fields": {name: [message]}})
+
+
 def error_response(
     request: HttpRequest,
     api: "NinjaAPI",

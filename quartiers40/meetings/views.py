@@ -229,62 +229,61 @@ def registration_manage(request, token: str):
     )
 
 
-def registration_confirm_email(request, token: str):
-    """GET shows a button (mail scanners follow links); POST confirms."""
+def _registration_link_step(request, token: str, *, act, done: str, template: str, shown_when):
+    """A link from an e-mail: GET shows a button (mail scanners follow links), POST acts.
+
+    `act(registration)` runs the service; `done` is said on success; the page is shown only
+    while `shown_when(registration)` holds, else the link leads to the registration.
+    """
     registration = _registration(token)
     if request.method == "POST":
         try:
-            services.registration_confirm_email(registration=registration)
+            act(registration)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("Votre adresse e-mail est confirmée."))
+            messages.success(request, done)
         return redirect("meetings:registration_manage", token=token)
-    if registration.status != RegistrationStatus.PENDING_CONFIRMATION:
+    if not shown_when(registration):
         return redirect("meetings:registration_manage", token=token)
     return render(
+        request, template, {"registration": registration, "edition": registration.edition}
+    )
+
+
+def registration_confirm_email(request, token: str):
+    return _registration_link_step(
         request,
-        "meetings/registration_confirm.html",
-        {"registration": registration, "edition": registration.edition},
+        token,
+        act=lambda registration: services.registration_confirm_email(registration=registration),
+        done=_("Votre adresse e-mail est confirmée."),
+        template="meetings/registration_confirm.html",
+        shown_when=lambda r: r.status == RegistrationStatus.PENDING_CONFIRMATION,
     )
 
 
 def registration_accept_offer(request, token: str):
-    registration = _registration(token)
-    if request.method == "POST":
-        try:
-            services.registration_accept_offer(registration=registration)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Votre place est confirmée. À bientôt !"))
-        return redirect("meetings:registration_manage", token=token)
-    if registration.status != RegistrationStatus.OFFERED:
-        return redirect("meetings:registration_manage", token=token)
-    return render(
+    return _registration_link_step(
         request,
-        "meetings/registration_accept_offer.html",
-        {"registration": registration, "edition": registration.edition},
+        token,
+        act=lambda registration: services.registration_accept_offer(registration=registration),
+        done=_("Votre place est confirmée. À bientôt !"),
+        template="meetings/registration_accept_offer.html",
+        shown_when=lambda r: r.status == RegistrationStatus.OFFERED,
     )
 
 
 def registration_cancel(request, token: str):
     """From the link in every e-mail, without signing in: a confirmation step, then POST."""
-    registration = _registration(token)
-    if request.method == "POST":
-        try:
-            services.registration_cancel(registration=registration, actor=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Votre inscription est annulée."))
-        return redirect("meetings:registration_manage", token=token)
-    if not registration.is_active:
-        return redirect("meetings:registration_manage", token=token)
-    return render(
+    return _registration_link_step(
         request,
-        "meetings/registration_cancel.html",
-        {"registration": registration, "edition": registration.edition},
+        token,
+        act=lambda registration: services.registration_cancel(
+            registration=registration, actor=request.user
+        ),
+        done=_("Votre inscription est annulée."),
+        template="meetings/registration_cancel.html",
+        shown_when=lambda r: r.is_active,
     )
 
 

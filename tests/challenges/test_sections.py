@@ -54,7 +54,7 @@ def test_the_qpv_page_lists_its_public_challenges_only(client):
 
     page = qpv_page(client, qpv)
 
-    assert page.count('aria-labelledby="qpv-defis"') == 1  # the placeholder is gone
+    assert page.count('aria-labelledby="qpv-defis"') == 1  # one défis section only
     assert "Pas de wifi dans les halls" in page
     assert "Ailleurs" not in page
     assert "secret" not in page

@@ -28,9 +28,10 @@ from quartiers40.members.models import Organisation
 from quartiers40.territories.models import QPV
 
 from ..auth import token_auth
-from ..errors import ApiError
+from ..errors import ApiError, field_error
 from ..exports import CSV, GEOJSON, JSON, export_response, json_text
 from ..pagination import PagePagination
+from ..relations import qpvs_from_codes
 from ..schemas.challenges import (
     ChallengeCreateIn,
     ChallengeDetailOut,
@@ -157,20 +158,9 @@ def challenge_detail(request: HttpRequest, slug: str):
 # --- Writes ---------------------------------------------------------------------
 
 
-def _field_error(name: str, message: str) -> ApiError:
-    return ApiError(status=422, details={"fields": {name: [message]}})
-
-
 def _qpvs(codes: list[str]) -> list[QPV]:
-    """QPV codes -> QPVs in force; an unknown one is a field error."""
-    codes = list(dict.fromkeys(code.upper() for code in codes))
-    qpvs = list(QPV.objects.current().without_geometry_fields().filter(code__in=codes))
-    unknown = sorted(set(codes) - {qpv.code for qpv in qpvs})
-    if unknown:
-        raise _field_error(
-            "qpvs", _("Quartier prioritaire inconnu : %(codes)s.") % {"codes": ", ".join(unknown)}
-        )
-    return qpvs
+    """QPV codes (any case) -> QPVs in force; an unknown one is a field error."""
+    return qpvs_from_codes([code.upper() for code in codes])
 
 
 def _own(user, challenge: Challenge) -> Challenge:
@@ -198,7 +188,7 @@ def challenge_create(request: HttpRequest, payload: ChallengeCreateIn):
     if data["organisation"]:
         organisation = Organisation.objects.filter(slug=data["organisation"]).first()
         if organisation is None:
-            raise _field_error("organisation", _("Aucune organisation n'a cet identifiant."))
+            raise field_error("organisation", _("Aucune organisation n'a cet identifiant."))
     challenge = services.challenge_post(
         actor=request.auth,
         qpvs=_qpvs(data["qpvs"]),
@@ -281,7 +271,7 @@ def challenge_comment(request: HttpRequest, slug: str, payload: CommentIn):
             pk=payload.parent, challenge=challenge, hidden=False
         ).first()
         if parent is None:
-            raise _field_error(
+            raise field_error(
                 "parent", _("Ce défi n'a pas de commentaire public avec cet identifiant.")
             )
     comment = services.challenge_comment_add(

@@ -47,7 +47,7 @@ from quartiers40.members.models import Organisation, User
 from quartiers40.projects.models import Project
 
 from ..auth import token_auth
-from ..errors import ApiError
+from ..errors import ApiError, field_error
 from ..pagination import PagePagination
 from ..schemas.common import ErrorOut
 from ..schemas.meetings import (
@@ -70,10 +70,6 @@ router = Router(tags=["Rencontres"])
 WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 # What an action item's owners may change through the API; organisers change anything.
 OWNER_ACTION_FIELDS = {"status", "status_note"}
-
-
-def _field_error(name: str, message: str) -> ApiError:
-    return ApiError(status=422, details={"fields": {name: [message]}})
 
 
 def _viewer(request: HttpRequest):
@@ -125,7 +121,7 @@ def _project(project_id: int | None, field: str = "project") -> Project | None:
         return None
     project = Project.objects.filter(pk=project_id).first()
     if project is None:
-        raise _field_error(field, _("Aucun projet n'a cet identifiant."))
+        raise field_error(field, _("Aucun projet n'a cet identifiant."))
     return project
 
 
@@ -134,7 +130,7 @@ def _challenge(slug: str | None, field: str = "challenge") -> Challenge | None:
         return None
     challenge = Challenge.objects.filter(slug=slug).first()
     if challenge is None:
-        raise _field_error(field, _("Aucun défi n'a cet identifiant."))
+        raise field_error(field, _("Aucun défi n'a cet identifiant."))
     return challenge
 
 
@@ -238,7 +234,7 @@ def agenda_list(request: HttpRequest, slug: str):
 def edition_create(request: HttpRequest, payload: EditionCreateIn):
     series = Series.objects.filter(slug=payload.series).first()
     if series is None:
-        raise _field_error("series", _("Aucune série n'a cet identifiant."))
+        raise field_error("series", _("Aucune série n'a cet identifiant."))
     if not permissions.can_manage_series(request.auth, series):
         raise ApiError(
             status=403, message=_("Vous ne pouvez pas créer d'édition dans cette série.")
@@ -309,7 +305,7 @@ def _organised_edition(request: HttpRequest, slug: str) -> Edition:
 def agenda_item_create(request: HttpRequest, slug: str, payload: AgendaItemIn):
     edition = _organised_edition(request, slug)
     if payload.id is not None:
-        raise _field_error("id", _("Un nouveau point n'a pas encore d'identifiant."))
+        raise field_error("id", _("Un nouveau point n'a pas encore d'identifiant."))
     item = services.agenda_item_save(edition=edition, actor=request.auth, **_agenda_fields(payload))
     return Status(201, selectors.agenda(edition).get(pk=item.pk))
 
@@ -328,7 +324,7 @@ def agenda_replace(request: HttpRequest, slug: str, payload: list[AgendaItemIn])
     existing = {item.pk: item for item in edition.agenda_items.all()}
     unknown = [item.id for item in payload if item.id is not None and item.id not in existing]
     if unknown:
-        raise _field_error(
+        raise field_error(
             "id",
             _("Ces points n'appartiennent pas à cet ordre du jour : %(ids)s.")
             % {"ids": ", ".join(str(pk) for pk in unknown)},
@@ -400,13 +396,13 @@ def _action_fields(payload: ActionItemPatchIn) -> dict:
         slug = sent["owner_organisation"]
         organisation = Organisation.objects.filter(slug=slug).first() if slug else None
         if slug and organisation is None:
-            raise _field_error("owner_organisation", _("Aucune organisation n'a cet identifiant."))
+            raise field_error("owner_organisation", _("Aucune organisation n'a cet identifiant."))
         fields["owner_organisation"] = organisation
     if "owner_email" in sent:
         email = (sent["owner_email"] or "").strip()
         person = User.objects.filter(email__iexact=email, is_active=True).first() if email else None
         if email and person is None:
-            raise _field_error("owner_email", _("Aucun compte n'a cette adresse e-mail."))
+            raise field_error("owner_email", _("Aucun compte n'a cette adresse e-mail."))
         fields["owner_user"] = person
     if "project" in sent:
         fields["project"] = _project(sent["project"])

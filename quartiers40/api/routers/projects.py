@@ -19,12 +19,12 @@ from ninja.pagination import paginate
 from quartiers40.members.models import Organisation
 from quartiers40.projects import exports, permissions, selectors, services
 from quartiers40.projects.models import Project
-from quartiers40.territories.models import QPV
 
 from ..auth import token_auth
-from ..errors import ApiError
+from ..errors import ApiError, field_error
 from ..exports import CSV, GEOJSON, JSON, export_response, json_text
 from ..pagination import PagePagination
+from ..relations import qpvs_from_codes
 from ..schemas.common import ErrorOut
 from ..schemas.projects import ProjectCreateIn, ProjectFilters, ProjectOut, ProjectPatchIn
 
@@ -51,29 +51,17 @@ def _project_for(user, project_id: int) -> Project:
     return project
 
 
-def _field_error(name: str, message: str) -> ApiError:
-    return ApiError(status=422, details={"fields": {name: [message]}})
-
-
 def _relations(changes: dict) -> dict:
     """QPV codes and organisation slugs -> objects; an unknown one is a field error."""
     relations = {}
     if "qpvs" in changes:
-        codes = list(dict.fromkeys(changes.pop("qpvs")))
-        qpvs = list(QPV.objects.current().without_geometry_fields().filter(code__in=codes))
-        unknown = sorted(set(codes) - {qpv.code for qpv in qpvs})
-        if unknown:
-            raise _field_error(
-                "qpvs",
-                _("Quartier prioritaire inconnu : %(codes)s.") % {"codes": ", ".join(unknown)},
-            )
-        relations["qpvs"] = qpvs
+        relations["qpvs"] = qpvs_from_codes(changes.pop("qpvs"))
     if "partners" in changes:
         slugs = list(dict.fromkeys(changes.pop("partners")))
         partners = list(Organisation.objects.members_of_collective().filter(slug__in=slugs))
         unknown = sorted(set(slugs) - {partner.slug for partner in partners})
         if unknown:
-            raise _field_error(
+            raise field_error(
                 "partners",
                 _("Organisation membre inconnue : %(slugs)s.") % {"slugs": ", ".join(unknown)},
             )
@@ -172,7 +160,7 @@ def project_create(request: HttpRequest, payload: ProjectCreateIn):
     changes = payload.changes()
     carrier = Organisation.objects.filter(slug=changes.pop("carrier")).first()
     if carrier is None:
-        raise _field_error("carrier", _("Aucune organisation n'a cet identifiant."))
+        raise field_error("carrier", _("Aucune organisation n'a cet identifiant."))
     if not permissions.can_create_project_for(request.auth, carrier):
         raise ApiError(
             status=403,
