@@ -105,16 +105,26 @@ def _email_people(
 
 
 def _email_followers(project: Project, *, actor, subject: str, template: str, **context) -> None:
-    """Each follower gets their own e-mail (addresses are not shared), the actor none."""
-    followers = selectors.project_followers(project).exclude(pk=getattr(actor, "pk", None))
-    for follower in followers:
-        _email_people(
-            people=User.objects.filter(pk=follower.pk),
-            subject=subject,
-            template=template,
-            project=project,
-            **context,
-        )
+    """Each follower gets their own e-mail (addresses are not shared), the actor none.
+
+    One query for the addresses; the messages are rendered and sent after commit.
+    """
+    addresses = list(
+        selectors.project_followers(project)
+        .exclude(pk=getattr(actor, "pk", None))
+        .values_list("email", flat=True)
+    )
+    context = {
+        "project": project,
+        "project_url": absolute_url(project.get_absolute_url()),
+        **context,
+    }
+
+    def send() -> None:
+        for address in addresses:
+            email_send(to=[address], subject=subject, template=template, context=context)
+
+    transaction.on_commit(send)
 
 
 def _email_owners(project: Project, *, subject: str, template: str, **context) -> None:
