@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from quartiers40.core.emails import absolute_url, email_send
+from quartiers40.core.emails import absolute_url, email_each_on_commit
 from quartiers40.core.services import action_log_record
 from quartiers40.members.models import Organisation, User
 from quartiers40.members.permissions import is_coordination
@@ -85,15 +85,12 @@ def _refresh(challenge: Challenge, locked: Challenge) -> Challenge:
 
 def _email_each(people, *, subject: str, template: str, exclude=None, **context) -> None:
     """One message per person, after commit (a supporter never sees the others' addresses)."""
-    addresses = list(
-        people.exclude(pk=getattr(exclude, "pk", None)).values_list("email", flat=True)
+    email_each_on_commit(
+        people.exclude(pk=getattr(exclude, "pk", None)).values_list("email", flat=True),
+        subject=subject,
+        template=template,
+        context=context,
     )
-
-    def send() -> None:
-        for address in addresses:
-            email_send(to=[address], subject=subject, template=template, context=context)
-
-    transaction.on_commit(send)
 
 
 def _context(challenge: Challenge) -> dict:

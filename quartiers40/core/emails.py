@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -35,3 +36,16 @@ def email_send(
         reply_to=[address for address in reply_to if address],
     )
     return message.send(fail_silently=False)
+
+
+def email_each_on_commit(
+    addresses: Iterable[str], *, subject: str, template: str, context: dict | None = None
+) -> None:
+    """One message per address (nobody sees the others'), sent once the transaction commits."""
+    addresses = [address for address in addresses if address]
+
+    def send() -> None:
+        for address in addresses:
+            email_send(to=[address], subject=subject, template=template, context=context)
+
+    transaction.on_commit(send)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from quartiers40.core.emails import absolute_url, email_send
+from quartiers40.core.emails import absolute_url, email_each_on_commit, email_send
 from quartiers40.core.services import action_log_record
 from quartiers40.members.models import Organisation, User
 
@@ -105,26 +105,19 @@ def _email_people(
 
 
 def _email_followers(project: Project, *, actor, subject: str, template: str, **context) -> None:
-    """Each follower gets their own e-mail (addresses are not shared), the actor none.
-
-    One query for the addresses; the messages are rendered and sent after commit.
-    """
-    addresses = list(
+    """Each follower gets their own e-mail (addresses are not shared), the actor none."""
+    email_each_on_commit(
         selectors.project_followers(project)
         .exclude(pk=getattr(actor, "pk", None))
-        .values_list("email", flat=True)
+        .values_list("email", flat=True),
+        subject=subject,
+        template=template,
+        context={
+            "project": project,
+            "project_url": absolute_url(project.get_absolute_url()),
+            **context,
+        },
     )
-    context = {
-        "project": project,
-        "project_url": absolute_url(project.get_absolute_url()),
-        **context,
-    }
-
-    def send() -> None:
-        for address in addresses:
-            email_send(to=[address], subject=subject, template=template, context=context)
-
-    transaction.on_commit(send)
 
 
 def _email_owners(project: Project, *, subject: str, template: str, **context) -> None:
