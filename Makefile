@@ -40,9 +40,15 @@ serve: install ## Serve without reloading demo data (with the background worker)
 worker: install ## Run the background worker alone (production: one or more of these)
 	$(MANAGE) db_worker
 
-lint: install ## ruff check, ruff format --check, makemigrations --check
+# The business layer that mypy checks (with django-stubs): services, selectors, permissions.
+MYPY_FILES = $(sort $(wildcard quartiers40/*/services.py quartiers40/*/services/*.py \
+	quartiers40/*/selectors.py quartiers40/*/selectors/*.py quartiers40/*/permissions.py \
+	quartiers40/core/*.py))
+
+lint: install ## ruff check, ruff format --check, mypy on the business layer, makemigrations --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy $(MYPY_FILES)
 	mkdir -p var
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
 

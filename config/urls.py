@@ -6,6 +6,7 @@ from django.urls import include, path
 from quartiers40.api.api import api
 
 urlpatterns = [
+    path("", include("quartiers40.home.urls")),
     path("", include("quartiers40.core.urls")),
     path("", include("quartiers40.members.urls")),
     path("territoires/fichier/", include("quartiers40.territories.batch_urls")),

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "quartiers40.challenges",
     "quartiers40.meetings",
     "quartiers40.api",
+    "quartiers40.home",
 ]
 
 MIDDLEWARE = [
@@ -106,7 +107,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "members.User"
 LOGIN_URL = "members:login"
 LOGIN_REDIRECT_URL = "members:account"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "home:home"
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -156,6 +157,10 @@ MAX_IMAGE_PIXELS = 25_000_000
 
 # Background work: a real queue in the database (django-tasks), run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# E-mails are queued there too (core/emails.py), one task per recipient, retried after
+# these delays (seconds) when the mail server fails; then the failure is logged.
+EMAIL_TASK_BACKEND = env("EMAIL_TASK_BACKEND", "default")
+EMAIL_RETRY_DELAYS = (60, 5 * 60, 30 * 60, 2 * 3600)
 
 # CSV files checked against the QPVs in the background (territories/jobs.py): their size
 # ceiling, and how long the file and its result are kept (`manage.py qpv_check_purge`).

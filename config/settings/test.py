@@ -17,4 +17,11 @@ STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 # Jobs are queued in the database as in production: tests that need a job to run
 # either run the worker (`db_worker --batch`) or switch to the ImmediateBackend.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}
+# E-mails are delivered by a task run at once (after commit), so a test reads them in
+# mail.outbox; tests/core/test_emails.py puts them on the database queue with a real
+# worker and real SMTP servers.
+EMAIL_TASK_BACKEND = "immediate"

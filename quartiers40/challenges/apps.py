@@ -7,4 +7,17 @@ class ChallengesConfig(AppConfig):
     verbose_name = _("Défis")
 
     def ready(self) -> None:
-        from . import sections  # noqa: F401 - registers the QPV and organisation page sections
+        from quartiers40.core.demo import DemoLoader, demo_loader_register
+
+        from . import demo, sections
+
+        sections.register()
+        demo_loader_register(
+            DemoLoader(
+                key="challenges",
+                order=30,
+                load=demo.load,
+                reset=demo.reset,
+                summary={"challenges": "{n} défis"},
+            )
+        )

@@ -821,3 +821,8 @@ def load(*, rng: random.Random) -> dict[str, int]:
             **fields,
         )
     return counts
+
+
+def reset() -> None:
+    """Remove every défi (used by `load_demo --reset`, after the meetings)."""
+    Challenge.objects.all().delete()

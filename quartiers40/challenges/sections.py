@@ -1,6 +1,6 @@
 """What défis add to other apps' pages, without those apps knowing about défis.
 
-- The QPV page: a section registered in `core.sections` (imported from
+- The QPV page: a section registered in `core.sections` (from
   `ChallengesConfig.ready`), listing the public défis of the neighbourhood.
 - The organisation page: a section registered the same way, the public défis the
   organisation posted or offered help on.
@@ -10,12 +10,11 @@ queries whatever the number of défis.
 """
 
 from quartiers40.core.sections import (
-    HomeSection,
-    OrganisationSection,
-    QPVSection,
-    home_section_register,
-    organisation_section_register,
-    qpv_section_register,
+    HOME_PAGE,
+    ORGANISATION_PAGE,
+    QPV_PAGE,
+    Section,
+    section_register,
 )
 
 from . import selectors
@@ -47,30 +46,30 @@ def organisation_section_context(organisation, viewer=None) -> dict:
 
 
 def register() -> None:
-    qpv_section_register(
-        QPVSection(
+    section_register(
+        Section(
+            page=QPV_PAGE,
             key="challenges",
             order=30,
             template="challenges/qpv_section.html",
             context=selectors.challenges_in_qpv_section,
         )
     )
-    home_section_register(
-        HomeSection(
+    section_register(
+        Section(
+            page=HOME_PAGE,
             key="challenges",
             order=30,
             template="challenges/home_section.html",
             context=home_section_context,
         )
     )
-    organisation_section_register(
-        OrganisationSection(
+    section_register(
+        Section(
+            page=ORGANISATION_PAGE,
             key="challenges",
             order=30,
             template="challenges/organisation_section.html",
             context=organisation_section_context,
         )
     )
-
-
-register()

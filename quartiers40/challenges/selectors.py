@@ -135,10 +135,6 @@ def challenge_managers(challenge: Challenge) -> QuerySet[User]:
     return User.objects.filter(query, is_active=True, deleted_at__isnull=True).distinct()
 
 
-def coordination_team() -> QuerySet[User]:
-    return User.objects.filter(is_active=True, is_coordinator=True)
-
-
 def challenges_pending_moderation() -> QuerySet[Challenge]:
     return challenges_with_relations(
         Challenge.objects.filter(moderation=ModerationState.PENDING, merged_into__isnull=True)

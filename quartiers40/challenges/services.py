@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from quartiers40.core.emails import absolute_url, email_each_on_commit
+from quartiers40.core.emails import absolute_url, email_each
 from quartiers40.core.services import action_log_record
 from quartiers40.members.models import Organisation, User
 from quartiers40.members.permissions import is_coordination
@@ -85,8 +85,8 @@ def _refresh(challenge: Challenge, locked: Challenge) -> Challenge:
 
 def _email_each(people, *, subject: str, template: str, exclude=None, **context) -> None:
     """One message per person, after commit (a supporter never sees the others' addresses)."""
-    email_each_on_commit(
-        people.exclude(pk=getattr(exclude, "pk", None)).values_list("email", flat=True),
+    email_each(
+        to=people.exclude(pk=getattr(exclude, "pk", None)).values_list("email", flat=True),
         subject=subject,
         template=template,
         context=context,
@@ -194,7 +194,7 @@ def challenge_post(
     )
     if challenge.moderation == ModerationState.PENDING:
         _email_each(
-            selectors.coordination_team(),
+            User.objects.coordination(),
             subject=_("Défi à modérer : %(title)s") % {"title": challenge.title},
             template="challenges/emails/to_moderate.txt",
             **_context(challenge),
@@ -490,7 +490,7 @@ def challenge_report(
     report.save()
     action_log_record(target=challenge, action="challenge_reported", actor=reporter)
     _email_each(
-        selectors.coordination_team(),
+        User.objects.coordination(),
         subject=_("Signalement sur un défi : %(title)s") % {"title": challenge.title},
         template="challenges/emails/reported.txt",
         **_context(challenge),

@@ -1,6 +1,6 @@
 """Markdown written by members, rendered to sanitised HTML."""
 
-import markdown as md
+import markdown as md  # type: ignore[import-untyped]
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 

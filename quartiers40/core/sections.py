@@ -1,83 +1,54 @@
-"""Sections that other apps contribute to a QPV page, an organisation page and the home page.
+"""Sections that the apps contribute to the pages of other apps: one registry, one way in.
 
 `territories` and `members` know nothing of the apps above them (STYLE.md: apps depend
-downward). Each app that has something to show on a neighbourhood's or an organisation's
-page registers a section here from its AppConfig.ready(); the page renders the
-registered sections in order.
+downward), yet a neighbourhood's page lists its projects and défis. Each app declares its
+sections in its own `sections.py` and registers them from `AppConfig.ready()`:
+
+    section_register(Section(page=QPV_PAGE, key="projects", order=20,
+                             template="projects/qpv_section.html", context=projects_in_qpv))
+
+The page then renders `sections_for(QPV_PAGE, qpv)` in order. The `context` callable gets
+the page's arguments: `(qpv)` on a QPV page, `(organisation, viewer)` on an organisation
+page (its own people may see more), `(viewer)` on the home page (always `None`: the home
+sections are public and cached).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-
-@dataclass(frozen=True)
-class QPVSection:
-    key: str
-    order: int
-    template: str
-    context: Callable[[Any], dict]
-
-
-_QPV_SECTIONS: dict[str, QPVSection] = {}
-
-
-def qpv_section_register(section: QPVSection) -> None:
-    _QPV_SECTIONS[section.key] = section
-
-
-def qpv_sections_for(qpv) -> list[dict]:
-    """[{"key", "template", **context}] for every registered section, in order."""
-    return [
-        {"key": section.key, "template": section.template, **section.context(qpv)}
-        for section in sorted(_QPV_SECTIONS.values(), key=lambda s: s.order)
-    ]
+HOME_PAGE = "home"
+QPV_PAGE = "qpv"
+ORGANISATION_PAGE = "organisation"
+PAGES = (HOME_PAGE, QPV_PAGE, ORGANISATION_PAGE)
 
 
 @dataclass(frozen=True)
-class OrganisationSection:
-    """`context(organisation, viewer)`: the viewer may see more (drafts of their own)."""
-
+class Section:
+    page: str
     key: str
     order: int
     template: str
-    context: Callable[[Any, Any], dict]
+    context: Callable[..., dict]
 
 
-_ORGANISATION_SECTIONS: dict[str, OrganisationSection] = {}
+_SECTIONS: dict[str, dict[str, Section]] = {page: {} for page in PAGES}
 
 
-def organisation_section_register(section: OrganisationSection) -> None:
-    _ORGANISATION_SECTIONS[section.key] = section
+def section_register(section: Section) -> None:
+    """Add (or replace, by key) a section of a page; called from an AppConfig.ready()."""
+    if section.page not in _SECTIONS:
+        raise ValueError(f"unknown page {section.page!r}; pages are {PAGES}")
+    _SECTIONS[section.page][section.key] = section
 
 
-def organisation_sections_for(organisation, viewer) -> list[dict]:
-    """[{"key", "template", **context}] for every registered section, in order."""
+def sections_registered(page: str) -> list[Section]:
+    return sorted(_SECTIONS[page].values(), key=lambda section: (section.order, section.key))
+
+
+def sections_for(page: str, *args: Any) -> list[dict]:
+    """[{"key", "template", **context}] for every section of the page, in order."""
     return [
-        {"key": section.key, "template": section.template, **section.context(organisation, viewer)}
-        for section in sorted(_ORGANISATION_SECTIONS.values(), key=lambda s: s.order)
-    ]
-
-
-@dataclass(frozen=True)
-class HomeSection:
-    """`context(viewer)`: what the section shows on the home page."""
-
-    key: str
-    order: int
-    template: str
-    context: Callable[[Any], dict]
-
-
-_HOME_SECTIONS: dict[str, HomeSection] = {}
-
-
-def home_section_register(section: HomeSection) -> None:
-    _HOME_SECTIONS[section.key] = section
-
-
-def home_sections_for(viewer) -> list[dict]:
-    return [
-        {"key": section.key, "template": section.template, **section.context(viewer)}
-        for section in sorted(_HOME_SECTIONS.values(), key=lambda s: s.order)
+        {"key": section.key, "template": section.template, **section.context(*args)}
+        for section in sections_registered(page)
     ]

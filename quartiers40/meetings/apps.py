@@ -8,6 +8,17 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Rencontres")
 
     def ready(self) -> None:
-        from . import sections
+        from quartiers40.core.demo import DemoLoader, demo_loader_register
+
+        from . import demo, sections
 
         sections.register()
+        demo_loader_register(
+            DemoLoader(
+                key="meetings",
+                order=40,
+                load=demo.load,
+                reset=demo.reset,
+                summary={"editions": "{n} rencontres"},
+            )
+        )

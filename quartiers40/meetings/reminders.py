@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from quartiers40.core.emails import absolute_url, email_send
+from quartiers40.core.emails import absolute_url, email_each, email_send
 from quartiers40.core.services import action_log_record
 
 from . import ics, selectors, services
@@ -60,19 +60,14 @@ def _send_edition_reminder(registration: Registration, *, now: datetime) -> None
         "ics_url": ics.edition_ics_url(edition),
         **services.registration_links(registration),
     }
-    address = registration.contact_email
-    transaction.on_commit(
-        lambda: email_send(
-            to=[address],
-            subject=(
-                _("Rappel : %(title)s, aujourd'hui")
-                if is_today
-                else _("Rappel : %(title)s, demain")
-            )
-            % {"title": edition.title},
-            template="meetings/emails/reminder_edition.txt",
-            context=context,
+    email_send(
+        to=registration.contact_email,
+        subject=(
+            _("Rappel : %(title)s, aujourd'hui") if is_today else _("Rappel : %(title)s, demain")
         )
+        % {"title": edition.title},
+        template="meetings/emails/reminder_edition.txt",
+        context=context,
     )
 
 
@@ -135,13 +130,11 @@ def action_item_reminders_send(*, now: datetime) -> int:
                 "link": absolute_url(reverse("meetings:action_update", args=[item.pk])),
                 "days_late": (timezone.localdate(now) - item.due_date).days,
             }
-            transaction.on_commit(
-                lambda owners=owners, context=context, title=item.title: email_send(
-                    to=owners,
-                    subject=_("Action en retard : %(title)s") % {"title": title},
-                    template="meetings/emails/reminder_action_overdue.txt",
-                    context=context,
-                )
+            email_each(
+                to=owners,
+                subject=_("Action en retard : %(title)s") % {"title": item.title},
+                template="meetings/emails/reminder_action_overdue.txt",
+                context=context,
             )
             sent += 1
     return sent

@@ -1,6 +1,6 @@
 """What meetings add to other apps' pages (registered from MeetingsConfig.ready)."""
 
-from quartiers40.core.sections import HomeSection, home_section_register
+from quartiers40.core.sections import HOME_PAGE, Section, section_register
 
 from . import selectors
 
@@ -13,8 +13,9 @@ def home_section_context(viewer=None) -> dict:
 
 
 def register() -> None:
-    home_section_register(
-        HomeSection(
+    section_register(
+        Section(
+            page=HOME_PAGE,
             key="meetings",
             order=10,
             template="meetings/home_section.html",

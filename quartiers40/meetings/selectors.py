@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from quartiers40.members.models import OrganisationMembership, User
+from quartiers40.members.models import OrganisationMembership
 
 from .enums import (
     ACTIVE_REGISTRATION_STATUSES,
@@ -16,14 +16,6 @@ from .enums import (
     RegistrationStatus,
 )
 from .models import ActionItem, AgendaItem, Edition, PitchApplication, Registration, Series
-
-
-def coordination_emails() -> list[str]:
-    return list(
-        User.objects.filter(Q(is_coordinator=True) | Q(is_superuser=True), is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
 
 
 def editions_public() -> QuerySet[Edition]:

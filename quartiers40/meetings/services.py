@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from quartiers40.core.emails import absolute_url, email_send
+from quartiers40.core.emails import absolute_url, email_each
 from quartiers40.core.services import action_log_record
 from quartiers40.members.models import Organisation, User
 
@@ -81,12 +81,8 @@ def _unique_slug(model, text: str, fallback: str) -> str:
 
 
 def _send_after_commit(*, to: list[str], subject: str, template: str, **context) -> None:
-    addresses = [address for address in to if address]
-    if not addresses:
-        return
-    transaction.on_commit(
-        lambda: email_send(to=addresses, subject=subject, template=template, context=context)
-    )
+    """Each address gets its own message, queued once the transaction commits."""
+    email_each(to=to, subject=subject, template=template, context=context)
 
 
 def _log(target, *, action: str, actor=None, from_status="", to_status="", reason="") -> None:
@@ -136,10 +132,8 @@ def series_create(
     series.save()
     _log(series, action="series_created", actor=actor, to_status=status)
     if status == SeriesStatus.PENDING:
-        from .selectors import coordination_emails
-
         _send_after_commit(
-            to=coordination_emails(),
+            to=User.objects.coordination().values_list("email", flat=True),
             subject=_("Série de rencontres à valider : %(name)s") % {"name": name},
             template="meetings/emails/series_submitted.txt",
             series=series,

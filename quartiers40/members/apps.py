@@ -7,15 +7,17 @@ class MembersConfig(AppConfig):
     verbose_name = _("Membres et organisations")
 
     def ready(self) -> None:
-        from quartiers40.core.sections import QPVSection, qpv_section_register
+        from quartiers40.core.demo import DemoLoader, demo_loader_register
 
-        from .selectors import organisations_acting_in
+        from . import demo, sections
 
-        qpv_section_register(
-            QPVSection(
-                key="organisations",
+        sections.register()
+        demo_loader_register(
+            DemoLoader(
+                key="members",
                 order=10,
-                template="members/qpv_section.html",
-                context=organisations_acting_in,
+                load=demo.load,
+                reset=demo.reset,
+                summary={"organisations": "{n} organisations", "people": "{n} personnes"},
             )
         )

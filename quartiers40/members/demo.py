@@ -467,3 +467,9 @@ def _slug(name: str) -> str:
     from django.utils.text import slugify
 
     return slugify(name)[:200]
+
+
+def reset() -> None:
+    """Remove the organisations and the demo people (used by `load_demo --reset`, last)."""
+    Organisation.objects.all().delete()
+    User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").delete()

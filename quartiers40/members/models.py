@@ -14,7 +14,16 @@ from .enums import MembershipRequestStatus, OrganisationKind, OrganisationStatus
 from .validators import validate_image_upload, validate_rna, validate_siret
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(models.QuerySet):
+    def coordination(self) -> "UserQuerySet":
+        """The coordination team: active people who are coordinators or superusers, the
+        same people `members.permissions.is_coordination` lets into the team's pages."""
+        return self.filter(Q(is_coordinator=True) | Q(is_superuser=True), is_active=True).filter(
+            deleted_at__isnull=True
+        )
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def _create_user(self, email: str, password: str | None, **extra):

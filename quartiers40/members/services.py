@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from quartiers40.core.emails import absolute_url, email_send
+from quartiers40.core.emails import absolute_url, email_each, email_send
 from quartiers40.core.services import action_log_record
 
 from . import permissions
@@ -61,7 +61,7 @@ def email_verification_send(*, user: User) -> None:
         reverse("members:verify_email", kwargs={"token": email_verification_token(user)})
     )
     email_send(
-        to=[user.email],
+        to=user.email,
         subject=_("Confirmez votre adresse e-mail"),
         template="members/emails/verify_email.txt",
         context={"user": user, "link": link},
@@ -190,11 +190,8 @@ def organisation_update(*, organisation: Organisation, actor: User, qpvs=None, *
 
 
 def _notify_coordination_of_request(request: MembershipRequest) -> None:
-    recipients = User.objects.filter(is_active=True, is_coordinator=True).values_list(
-        "email", flat=True
-    )
-    email_send(
-        to=list(recipients),
+    email_each(
+        to=User.objects.coordination().values_list("email", flat=True),
         subject=_("Nouvelle demande d'adhésion : %(name)s") % {"name": request.organisation.name},
         template="members/emails/request_received.txt",
         context={
@@ -250,7 +247,7 @@ def _lock_pending(request: MembershipRequest) -> MembershipRequest:
 def _send_decision(request: MembershipRequest) -> None:
     accepted = request.status == MembershipRequestStatus.ACCEPTED
     email_send(
-        to=[request.requester.email],
+        to=request.requester.email,
         subject=_("Votre demande d'adhésion est acceptée")
         if accepted
         else _("Votre demande d'adhésion n'a pas été acceptée"),
@@ -379,13 +376,11 @@ def invitation_create(
     )
     action_log_record(target=organisation, action="invitation_sent", actor=actor, reason=email)
     link = absolute_url(reverse("members:invitation_accept", kwargs={"token": invitation.token}))
-    transaction.on_commit(
-        lambda: email_send(
-            to=[email],
-            subject=_("Invitation à rejoindre %(name)s") % {"name": organisation.name},
-            template="members/emails/invitation.txt",
-            context={"invitation": invitation, "link": link},
-        )
+    email_send(
+        to=email,
+        subject=_("Invitation à rejoindre %(name)s") % {"name": organisation.name},
+        template="members/emails/invitation.txt",
+        context={"invitation": invitation, "link": link},
     )
     return invitation
 

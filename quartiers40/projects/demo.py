@@ -301,3 +301,8 @@ def load(*, rng: random.Random) -> dict[str, int]:
                 )
             created += 1
     return {"projects": created}
+
+
+def reset() -> None:
+    """Remove every project (used by `load_demo --reset`, after the défis and meetings)."""
+    Project.objects.all().delete()

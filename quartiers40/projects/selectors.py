@@ -107,10 +107,6 @@ def project_followers(project: Project) -> QuerySet[User]:
     ).order_by("pk")
 
 
-def coordination_team() -> QuerySet[User]:
-    return User.objects.filter(is_active=True, is_coordinator=True)
-
-
 def projects_pending_review() -> QuerySet[Project]:
     return Project.objects.filter(status=ProjectStatus.SUBMITTED).select_related("carrier")
 

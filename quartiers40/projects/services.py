@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from quartiers40.core.emails import absolute_url, email_each_on_commit, email_send
+from quartiers40.core.emails import absolute_url, email_each
 from quartiers40.core.services import action_log_record
 from quartiers40.members.models import Organisation, User
 
@@ -86,28 +86,26 @@ def project_missing_fields(project: Project) -> dict[str, str]:
 
 
 def _email_people(
-    *, people, subject: str, template: str, project: Project, reply_to=(), **context
+    *, people, subject: str, template: str, project: Project, reply_to: str = "", **context
 ) -> None:
-    addresses = list(people.values_list("email", flat=True))
-    transaction.on_commit(
-        lambda: email_send(
-            to=addresses,
-            subject=subject,
-            template=template,
-            context={
-                "project": project,
-                "project_url": absolute_url(project.get_absolute_url()),
-                **context,
-            },
-            reply_to=reply_to,
-        )
+    """Each person gets their own message: nobody sees another's address."""
+    email_each(
+        to=people.values_list("email", flat=True),
+        subject=subject,
+        template=template,
+        context={
+            "project": project,
+            "project_url": absolute_url(project.get_absolute_url()),
+            **context,
+        },
+        reply_to=reply_to,
     )
 
 
 def _email_followers(project: Project, *, actor, subject: str, template: str, **context) -> None:
     """Each follower gets their own e-mail (addresses are not shared), the actor none."""
-    email_each_on_commit(
-        selectors.project_followers(project)
+    email_each(
+        to=selectors.project_followers(project)
         .exclude(pk=getattr(actor, "pk", None))
         .values_list("email", flat=True),
         subject=subject,
@@ -262,7 +260,7 @@ def project_submit(*, project: Project, actor: User) -> Project:
     locked.save(update_fields=["status", "submitted_at"])
     _record(locked, actor=actor, action="project_submitted", from_status=from_status)
     _email_people(
-        people=selectors.coordination_team(),
+        people=User.objects.coordination(),
         subject=_("Projet à relire : %(title)s") % {"title": locked.title},
         template="projects/emails/submitted.txt",
         project=locked,
@@ -423,7 +421,7 @@ def project_contact_send(
     """
     if not permissions.can_contact_project(sender, project):
         raise PermissionDenied
-    email_send(
+    email_each(
         to=selectors.project_owners(project).values_list("email", flat=True),
         subject=_("Message à propos du projet « %(title)s »") % {"title": project.title},
         template="projects/emails/contact.txt",
@@ -434,7 +432,7 @@ def project_contact_send(
             "message": message,
             "signed_in": sender is not None and sender.is_authenticated,
         },
-        reply_to=[email],
+        reply_to=email,
     )
     action_log_record(
         target=project,

@@ -176,6 +176,7 @@ def qpv_check(*, address: str = "", lon: float | None = None, lat: float | None 
         if geocoding.status == GeocodingStatus.NOT_FOUND or not geocoding.located:
             return QPVCheck(QPVCheckOutcome.ADDRESS_NOT_FOUND, geocoding=geocoding)
         lon, lat = geocoding.lon, geocoding.lat
+    assert lon is not None and lat is not None  # located, or given by the caller
     match = qpv_locate_point(lon=lon, lat=lat)
     code = match.code or match.nearest_code
     qpv = QPV.objects.current().defer("geometry_wkb").filter(code=code).first() if code else None

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from quartiers40.core.middleware import CONTENT_SECURITY_POLICY
-from quartiers40.core.sections import qpv_sections_for
+from quartiers40.core.sections import QPV_PAGE, sections_for
 
 from . import selectors
 from .conf import conf
@@ -68,7 +68,7 @@ def detail(request, code: str):
         "territories/detail.html",
         {
             "qpv": qpv,
-            "sections": qpv_sections_for(qpv),
+            "sections": sections_for(QPV_PAGE, qpv),
             "geometry": json.loads(qpv.display_geojson) if qpv.display_geojson else None,
             "map": _map_options(bounds=qpv.bbox, with_points=False, interactive=True),
         },

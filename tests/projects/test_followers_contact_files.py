@@ -103,14 +103,17 @@ def test_the_project_page_offers_a_form_never_an_address(client, owner):
     assert "equipe@projet.fr" not in page and "mailto:" not in page
 
 
-def test_a_visitor_writes_to_the_project_people_who_reply_to_the_visitor(client, owner, mailoutbox):
+def test_a_visitor_writes_to_the_project_people_who_reply_to_the_visitor(
+    client, owner, mailoutbox, django_capture_on_commit_callbacks
+):
     project = PublishedProjectFactory(carrier=_carrier(owner), title="Traduire")
     url = reverse("projects:contact", args=[project.slug])
     assert "equipe@projet.fr" not in client.get(url).content.decode()
-    response = client.post(
-        url,
-        {"name": "Awa", "email": "awa@exemple.fr", "message": "Peut-on le tester chez nous ?"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {"name": "Awa", "email": "awa@exemple.fr", "message": "Peut-on le tester chez nous ?"},
+        )
     assert response.status_code == 302
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
@@ -147,14 +150,17 @@ def test_unpublished_projects_cannot_be_written_to(client, owner):
     assert client.get(reverse("projects:contact", args=[project.slug])).status_code == 404
 
 
-def test_the_contact_form_is_rate_limited_per_address(client, owner, settings, mailoutbox):
+def test_the_contact_form_is_rate_limited_per_address(
+    client, owner, settings, mailoutbox, django_capture_on_commit_callbacks
+):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "project_contact_ip": (2, 3600)}
     project = PublishedProjectFactory(carrier=_carrier(owner))
     url = reverse("projects:contact", args=[project.slug])
     data = {"name": "Awa", "email": "awa@exemple.fr", "message": "Un message assez long."}
-    assert client.post(url, data).status_code == 302
-    assert client.post(url, data).status_code == 302
-    response = client.post(url, data)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, data).status_code == 302
+        assert client.post(url, data).status_code == 302
+        response = client.post(url, data)
     assert response.status_code == 429 and "Retry-After" in response
     assert "Trop de messages" in response.content.decode()
     assert "Un message assez long." in response.content.decode()

@@ -12,7 +12,7 @@ def test_the_home_page_shows_the_latest_published_projects(client):
     for index in range(5):
         PublishedProjectFactory(title=f"Projet publié {index}")
     ProjectFactory(title="Brouillon caché")
-    page = html.unescape(client.get(reverse("core:home")).content.decode())
+    page = html.unescape(client.get(reverse("home:home")).content.decode())
     assert "Derniers projets d'IA publiés" in page
     assert page.count("Projet publié") == 4
     assert "Brouillon caché" not in page
@@ -21,5 +21,5 @@ def test_the_home_page_shows_the_latest_published_projects(client):
 
 
 def test_the_home_page_says_when_there_is_no_project_yet(client):
-    page = html.unescape(client.get(reverse("core:home")).content.decode())
+    page = html.unescape(client.get(reverse("home:home")).content.decode())
     assert "Aucun projet publié pour l'instant" in page

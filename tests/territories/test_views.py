@@ -117,7 +117,7 @@ def test_directory_queries_do_not_grow_with_the_list(client):
 
 
 def test_nav_links_to_the_territories_pages(client):
-    content = client.get(reverse("core:home")).content.decode()
+    content = client.get(reverse("home:home")).content.decode()
     assert f'href="{reverse("territories:directory")}"' in content
     assert f'href="{reverse("territories:check")}"' in content
 

@@ -190,7 +190,7 @@ def account_delete(request):
         else:
             logout(request)
             messages.success(request, _("Votre compte et vos données personnelles sont supprimés."))
-            return redirect("core:home")
+            return redirect("home:home")
     return render(request, "members/account_delete.html", {"form": form})
 
 

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from quartiers40.core.sections import organisation_sections_for
+from quartiers40.core.sections import ORGANISATION_PAGE, sections_for
 from quartiers40.core.selectors import action_log_for
 from quartiers40.territories.selectors import qpv_summary_get
 
@@ -63,7 +63,7 @@ def organisation_detail(request, slug: str):
             "organisation": organisation,
             "people": selectors.organisation_public_people(organisation),
             "can_edit": permissions.can_edit_organisation(request.user, organisation),
-            "sections": organisation_sections_for(organisation, request.user),
+            "sections": sections_for(ORGANISATION_PAGE, organisation, request.user),
         },
     )
 

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _home(client) -> str:
-    return html.unescape(client.get(reverse("core:home")).content.decode())
+    return html.unescape(client.get(reverse("home:home")).content.decode())
 
 
 def test_the_home_page_announces_the_next_public_meetings_in_order(client):
@@ -55,7 +55,7 @@ def test_the_home_page_takes_the_same_queries_for_few_and_many_items(client):
     def count() -> int:
         cache.clear()
         with CaptureQueriesContext(connection) as queries:
-            client.get(reverse("core:home"))
+            client.get(reverse("home:home"))
         return len(queries)
 
     EditionFactory()
@@ -78,7 +78,7 @@ def test_the_sections_are_cached_for_a_minute_per_language(client, settings):
     assert not any("meetings_edition" in query["sql"] for query in queries)
     # Another language has its own copy; an expired (cleared) cache shows the new one.
     english = html.unescape(
-        client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        client.get(reverse("home:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     )
     assert "Upcoming meetings" in english and "Petit déj de mars" in english
     cache.clear()

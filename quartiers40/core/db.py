@@ -1,0 +1,61 @@
+"""Two database idioms every service uses: a row read again under lock, a unique slug."""
+
+from collections.abc import Collection
+from typing import TypeVar
+
+from django.db import connection, models
+from django.utils.text import slugify
+
+M = TypeVar("M", bound=models.Model)
+
+
+def lock_row(instance: M, *, related: tuple[str, ...] = ()) -> M:
+    """Lock the instance's row until the transaction ends and read it again, in place.
+
+    The caller's object then holds what is in the database, so a check made after this
+    call (a status, a count) cannot race with another request. Only the row itself is
+    locked (`of=("self",)`), even when `related` rows are read along with it.
+
+        project = lock_row(project)
+        if project.status not in PROJECT_WORKFLOW...
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("lock_row() needs a transaction (@transaction.atomic)")
+    queryset = type(instance)._default_manager.all()
+    if related:
+        queryset = queryset.select_related(*related).select_for_update(of=("self",))
+    else:
+        queryset = queryset.select_for_update()
+    instance.refresh_from_db(from_queryset=queryset)
+    return instance
+
+
+def unique_slug(
+    model: type[models.Model],
+    text: str,
+    *,
+    fallback: str,
+    reserved: Collection[str] = (),
+    max_length: int | None = None,
+    field: str = "slug",
+) -> str:
+    """A slug for `text` that no row of `model` has yet: "atelier", "atelier-2", …
+
+    `reserved` are the slugs that would shadow a page (/projets/nouveau/): they get the
+    fallback in front ("projet-nouveau"). The length fits the field.
+    """
+    # Room is left for the fallback and the "-2" of a duplicate.
+    limit = (max_length or getattr(model._meta.get_field(field), "max_length", None) or 50) - 20
+    base = slugify(text)[:limit] or fallback
+    if base in reserved:
+        base = f"{fallback}-{base}"
+    taken = set(
+        model._default_manager.filter(**{f"{field}__startswith": base}).values_list(
+            field, flat=True
+        )
+    )
+    slug, index = base, 2
+    while slug in taken:
+        slug = f"{base}-{index}"
+        index += 1
+    return slug
