@@ -84,6 +84,7 @@ class Workflow:
     transitions: tuple[Transition, ...]
     initial: Collection[str] = ()
     invalid_message: Any = None
+    registered: bool = True  # False for a table that docs/workflows.md must not show
     by_name: dict[str, Transition] = dataclasses.field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -96,7 +97,8 @@ class Workflow:
             if unknown:
                 raise ValueError(f"{self.name}.{t.name}: unknown states {sorted(unknown)}")
         object.__setattr__(self, "by_name", {t.name: t for t in self.transitions})
-        _WORKFLOWS[self.name] = self
+        if self.registered:
+            _WORKFLOWS[self.name] = self
 
     def __getitem__(self, name: str) -> Transition:
         return self.by_name[name]
