@@ -24,3 +24,8 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Error pages in the site's layout (core/views.py); CSRF_FAILURE_VIEW is in the settings.
+handler403 = "quartiers40.core.views.permission_denied"
+handler404 = "quartiers40.core.views.page_not_found"
+handler500 = "quartiers40.core.views.server_error"

@@ -105,6 +105,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "members.User"
+# A refused form (expired or foreign CSRF token) gets the site's own page.
+CSRF_FAILURE_VIEW = "quartiers40.core.views.csrf_failure"
 LOGIN_URL = "members:login"
 LOGIN_REDIRECT_URL = "members:account"
 LOGOUT_REDIRECT_URL = "home:home"

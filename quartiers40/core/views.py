@@ -1,4 +1,8 @@
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 
 def accessibility(request):
@@ -11,3 +15,84 @@ def legal_notice(request):
 
 def privacy(request):
     return render(request, "core/privacy.html")
+
+
+# --- Error pages: the site's layout, plain words, a way back ---------------------------
+
+
+def _back_url(request: HttpRequest) -> str:
+    """The page the person came from, if it is on this site (never an outside address)."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer
+    return ""
+
+
+def _error(request: HttpRequest, *, status: int, title: str, lines: list[str], **extra):
+    context = {
+        "status": status,
+        "error_title": title,
+        "error_lines": lines,
+        "back_url": _back_url(request),
+        **extra,
+    }
+    return render(request, "errors/_error.html", context, status=status)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _error(
+        request,
+        status=404,
+        title=_("Cette page n'existe pas ou plus"),
+        lines=[
+            _("L'adresse est peut-être mal recopiée, ou la page a été retirée."),
+            _("Vous pouvez revenir en arrière ou repartir de l'accueil."),
+        ],
+    )
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    signed_in = request.user.is_authenticated
+    return _error(
+        request,
+        status=403,
+        title=_("Vous n'avez pas accès à cette page"),
+        lines=[
+            _(
+                "Cette page est réservée à certaines personnes "
+                "(une organisation, l'équipe de coordination)."
+            )
+            if signed_in
+            else _(
+                "Cette page est réservée à certaines personnes. "
+                "Connectez-vous si vous avez un compte."
+            ),
+        ],
+        show_sign_in=True,
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return _error(
+        request,
+        status=403,
+        title=_("Le formulaire a expiré"),
+        lines=[
+            _(
+                "Pour vous protéger, un formulaire n'est valable qu'un certain temps "
+                "et sur ce site seulement."
+            ),
+            _(
+                "Revenez à la page précédente, rechargez-la, puis envoyez le formulaire à "
+                "nouveau. Si cela se répète, vérifiez que votre navigateur accepte les "
+                "cookies de ce site."
+            ),
+        ],
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """No database and no context processors: whatever broke must not break this too."""
+    return HttpResponseServerError(loader.get_template("errors/500.html").render())
