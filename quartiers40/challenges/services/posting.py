@@ -181,7 +181,9 @@ def challenge_update(
         "commune_name": commune_name,
     }
     changed = [
-        name for name, value in fields.items() if value is not None and getattr(challenge, name) != value
+        name
+        for name, value in fields.items()
+        if value is not None and getattr(challenge, name) != value
     ]
     current_qpvs = list(challenge.qpvs.all())
     new_qpvs = list(qpvs) if qpvs is not None else None
