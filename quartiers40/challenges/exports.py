@@ -9,6 +9,9 @@ file and the code in step). Lists are written in one CSV cell, their codes separ
 Only public défis are exported: visible after moderation, not merged into another one.
 No personal data: the author is the public label only (`challenge_public_author`), which
 never names a resident, and a défi posted on behalf of a resident says so and nothing more.
+
+The values stay raw (no `core.spreadsheet` neutralising of formula-like cells): programs read
+these files against their published schema, and a changed value would break it.
 """
 
 from collections import defaultdict

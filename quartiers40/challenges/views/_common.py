@@ -9,7 +9,7 @@ from quartiers40.core.ratelimit import rate_limit_check
 
 from .. import permissions, selectors
 from ..forms import ChallengeFilterForm
-from ..models import Challenge
+from ..models import Challenge, ChallengeComment
 
 
 def challenge_or_404(slug: str) -> Challenge:
@@ -25,6 +25,13 @@ def visible_or_404(request: HttpRequest, slug: str) -> Challenge:
     if not permissions.can_view_challenge(request.user, challenge):
         raise Http404
     return challenge
+
+
+def comment_or_404(challenge: Challenge, pk: int) -> ChallengeComment:
+    comment = selectors.challenge_comment_get(challenge, pk)
+    if comment is None:
+        raise Http404
+    return comment
 
 
 def rate_limited(request: HttpRequest, scope: str) -> bool:

@@ -14,7 +14,7 @@ from quartiers40.core.forms import error_text, form_errors_apply
 
 from .. import permissions, selectors, services
 from ..forms import MergeForm, ReasonForm
-from ._common import back, challenge_or_404
+from ._common import back, challenge_or_404, comment_or_404
 
 
 def _moderator(request) -> None:
@@ -89,19 +89,12 @@ def challenge_unhide(request, slug: str):
     return back(challenge)
 
 
-def _comment_or_404(challenge, pk: int):
-    comment = selectors.challenge_comment_get(challenge, pk)
-    if comment is None:
-        raise Http404
-    return comment
-
-
 @login_required
 def comment_hide(request, slug: str, pk: int):
     """GET: the form (a reason); POST: hide the comment."""
     _moderator(request)
     challenge = challenge_or_404(slug)
-    comment = _comment_or_404(challenge, pk)
+    comment = comment_or_404(challenge, pk)
     form = ReasonForm(request.POST or None, label=_("Motif du masquage"))
     if request.method == "POST" and form.is_valid():
         try:
@@ -126,7 +119,7 @@ def comment_hide(request, slug: str, pk: int):
 def comment_unhide(request, slug: str, pk: int):
     _moderator(request)
     challenge = challenge_or_404(slug)
-    comment = _comment_or_404(challenge, pk)
+    comment = comment_or_404(challenge, pk)
     services.challenge_comment_unhide(comment=comment, actor=request.user)
     messages.success(request, _("Le commentaire est de nouveau visible."))
     return back(challenge, f"commentaire-{comment.pk}")

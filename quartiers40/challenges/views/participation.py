@@ -10,16 +10,9 @@ from django.views.decorators.http import require_POST
 
 from quartiers40.core.forms import error_text
 
-from .. import permissions, selectors, services
+from .. import permissions, services
 from ..forms import CommentEditForm, CommentForm, ReportForm
-from ._common import back, rate_limited, visible_or_404
-
-
-def _comment_or_404(challenge, pk: int):
-    comment = selectors.challenge_comment_get(challenge, pk)
-    if comment is None:
-        raise Http404
-    return comment
+from ._common import back, comment_or_404, rate_limited, visible_or_404
 
 
 @login_required
@@ -56,7 +49,7 @@ def comment_add(request, slug: str):
         return back(challenge, "commentaires")
     parent = None
     if form.cleaned_data.get("parent"):
-        parent = _comment_or_404(challenge, form.cleaned_data["parent"])
+        parent = comment_or_404(challenge, form.cleaned_data["parent"])
     try:
         comment = services.challenge_comment_add(
             challenge=challenge, author=request.user, body=form.cleaned_data["body"], parent=parent
@@ -71,7 +64,7 @@ def comment_add(request, slug: str):
 @login_required
 def comment_edit(request, slug: str, pk: int):
     challenge = visible_or_404(request, slug)
-    comment = _comment_or_404(challenge, pk)
+    comment = comment_or_404(challenge, pk)
     if not permissions.can_edit_comment(request.user, comment):
         messages.error(
             request, _("Un commentaire se modifie pendant 15 minutes après sa publication.")
@@ -104,7 +97,7 @@ def challenge_report(request, slug: str):
     if comment_id:
         if not str(comment_id).isdigit():
             raise Http404
-        comment = _comment_or_404(challenge, int(comment_id))
+        comment = comment_or_404(challenge, int(comment_id))
     form = ReportForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
