@@ -9,13 +9,15 @@ file and the code in step). Lists are written in one CSV cell, their codes separ
 Only public défis are exported: visible after moderation, not merged into another one.
 No personal data: the author is the public label only (`challenge_public_author`), which
 never names a resident, and a défi posted on behalf of a resident says so and nothing more.
+
+The values stay raw (no `core.spreadsheet` neutralising of formula-like cells): programs read
+these files against their published schema, and a changed value would break it.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from quartiers40.core.emails import absolute_url
@@ -29,9 +31,10 @@ from quartiers40.projects.enums import ProjectStatus
 from quartiers40.territories.models import QPV
 
 from . import selectors
-from .enums import ChallengeStatus, OfferState, Theme
-from .models import Challenge, ChallengeComment, ChallengeOffer
+from .enums import ChallengeStatus, Theme
+from .models import Challenge
 from .permissions import challenge_public_author
+from .selectors import with_public_relations
 
 SCHEMA_PATH = "docs/schemas/challenges.schema.json"
 
@@ -125,34 +128,6 @@ def table_schema() -> dict:
         "primaryKey": ["id"],
         "missingValues": [""],
     }
-
-
-def _count_of(model, **filters) -> Coalesce:
-    """How many `model` rows point at each défi: a correlated subquery, so that counting
-    two relations never multiplies rows, and `.count()` of the list can drop it."""
-    rows = (
-        model.objects.filter(challenge=OuterRef("pk"), **filters)
-        .order_by()
-        .values("challenge")
-        .annotate(total=Count("pk"))
-        .values("total")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
-
-
-def with_public_relations(challenges: QuerySet[Challenge]) -> QuerySet[Challenge]:
-    """Add what a public row needs beyond `selectors.challenges_with_relations`, in a fixed
-    number of queries whatever the count.
-
-    `public_comments_count` leaves out hidden comments; `public_offers_count` withdrawn
-    offers; the outcome's project is joined.
-    """
-    return challenges.select_related("outcome_project").annotate(
-        public_comments_count=_count_of(ChallengeComment, hidden=False),
-        public_offers_count=_count_of(
-            ChallengeOffer, state__in=[s for s in OfferState.values if s != OfferState.WITHDRAWN]
-        ),
-    )
 
 
 def public_challenges() -> QuerySet[Challenge]:

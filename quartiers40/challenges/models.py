@@ -60,7 +60,7 @@ class Challenge(models.Model):
 
     open ─accept an offer─▶ being_addressed ─record the outcome─▶ solved
       └──────────────┴──────close (reason)──▶ closed
-    Transitions live in `services` (`CHALLENGE_TRANSITIONS`).
+    The transition tables are in `enums.py` (`CHALLENGE_WORKFLOW`, `MODERATION_WORKFLOW`).
 
     When a mediator posts for a resident (`on_behalf_of_resident`), the resident's identity is
     never stored: only the date the consent was recorded.

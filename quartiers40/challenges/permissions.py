@@ -1,7 +1,8 @@
 """Who may do what with a défi, and what of its author anybody may read.
 
 Views, the API, exports, e-mails and templates all ask here. Roles are checked here; whether a
-transition fits the current status is checked by the services, under a row lock.
+transition fits the current status is in the workflows of `enums.py` (whose `who` name the
+predicates below), checked by the services under a row lock.
 """
 
 from datetime import timedelta
@@ -49,14 +50,14 @@ def challenge_public_author(challenge: Challenge, viewer=None) -> str:
     A défi posted for a resident never names anybody but the organisation, if any: the
     resident's identity is not even stored.
     """
+    # A null key reads as None without a query; a set one reads the (usually joined) row.
+    organisation = challenge.organisation if challenge.organisation_id is not None else None
     if challenge.on_behalf_of_resident:
-        if challenge.organisation_id is not None:
-            return _("%(organisation)s, pour un·e habitant·e") % {
-                "organisation": challenge.organisation.name
-            }
+        if organisation is not None:
+            return _("%(organisation)s, pour un·e habitant·e") % {"organisation": organisation.name}
         return _("Un·e médiateur·rice, pour un·e habitant·e")
-    if challenge.organisation_id is not None:
-        return challenge.organisation.name
+    if organisation is not None:
+        return organisation.name
     return person_public_name(challenge.author, viewer)
 
 
@@ -151,6 +152,11 @@ can_hide_challenge = can_moderate
 can_merge_challenges = can_moderate
 
 
+def can_moderate_challenge(user, challenge: Challenge) -> bool:
+    """`who` of the moderation workflow (approve, hide, unhide)."""
+    return can_moderate(user)
+
+
 def can_offer_help(user, challenge: Challenge) -> bool:
     return (
         challenge.is_visible
@@ -162,6 +168,11 @@ def can_offer_help(user, challenge: Challenge) -> bool:
 def can_decide_offer(user, challenge: Challenge) -> bool:
     """Accept or decline offers: the author (or the mediator who posted), or the team."""
     return is_coordination(user) or is_challenge_manager(user, challenge)
+
+
+def can_decide_offer_of(user, offer: ChallengeOffer) -> bool:
+    """`who` of the offer workflow's accept and decline: whoever decides on its défi."""
+    return can_decide_offer(user, offer.challenge)
 
 
 def can_record_outcome(user, challenge: Challenge) -> bool:

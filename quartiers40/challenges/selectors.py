@@ -2,8 +2,10 @@
 
 import re
 import unicodedata
+from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from quartiers40.members.models import Organisation, User
 from quartiers40.territories.models import QPV
@@ -26,6 +28,34 @@ def challenges_with_relations(
         challenges = Challenge.objects.all()
     return challenges.select_related("organisation", "author").prefetch_related(
         Prefetch("qpvs", queryset=QPV.objects.without_geometry_fields().order_by("name"))
+    )
+
+
+def _count_of(model: type[Model], **filters: Any) -> Coalesce:
+    """How many `model` rows point at each défi: a correlated subquery, so that counting
+    two relations never multiplies rows, and `.count()` of the list can drop it."""
+    rows = (
+        model._default_manager.filter(challenge=OuterRef("pk"), **filters)
+        .order_by()
+        .values("challenge")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+def with_public_relations(challenges: QuerySet[Challenge]) -> QuerySet[Challenge]:
+    """Add what a public row (API, exports) needs beyond `challenges_with_relations`, in a
+    fixed number of queries whatever the count.
+
+    `public_comments_count` leaves out hidden comments; `public_offers_count` withdrawn
+    offers; the outcome's project is joined.
+    """
+    return challenges.select_related("outcome_project").annotate(
+        public_comments_count=_count_of(ChallengeComment, hidden=False),
+        public_offers_count=_count_of(
+            ChallengeOffer, state__in=[s for s in OfferState.values if s != OfferState.WITHDRAWN]
+        ),
     )
 
 
@@ -59,6 +89,72 @@ def challenge_catalogue(
     return challenges_with_relations(Challenge.objects.filter(pk__in=ids)).order_by(*ordering)
 
 
+# --- One défi ---------------------------------------------------------------------------
+
+
+def challenge_get(slug: str) -> Challenge | None:
+    """The défi at this address, whatever its moderation (the caller checks who may see it)."""
+    return Challenge.objects.select_related("organisation", "author").filter(slug=slug).first()
+
+
+def challenge_public_get(slug: str) -> Challenge | None:
+    """The public défi at this address: pending, hidden and merged ones do not exist."""
+    return with_public_relations(challenge_catalogue(sort="newest").filter(slug=slug)).first()
+
+
+def challenge_visible_get(user: Any, slug: str) -> Challenge | None:
+    """The défi at this address as `user` may see it, whatever its moderation state."""
+    from .permissions import can_view_challenge
+
+    challenge = with_public_relations(
+        challenges_with_relations(Challenge.objects.filter(slug=slug))
+    ).first()
+    if challenge is None or not can_view_challenge(user, challenge):
+        return None
+    return challenge
+
+
+def challenge_with_public_detail(challenge: Challenge) -> Challenge:
+    """Its visible comments (with visible replies) and offers, as `public_comments` and
+    `public_offers` (the API's detail)."""
+    challenge.public_comments = challenge_comments(challenge)  # type: ignore[attr-defined]
+    challenge.public_offers = list(challenge_offers(challenge))  # type: ignore[attr-defined]
+    return challenge
+
+
+def challenge_qpvs(challenge: Challenge) -> QuerySet[QPV]:
+    return challenge.qpvs.without_geometry_fields().order_by("name")
+
+
+def challenge_is_supported_by(challenge: Challenge, user: Any) -> bool:
+    return bool(user.is_authenticated) and challenge.supports.filter(user=user).exists()
+
+
+def challenge_comment_get(
+    challenge: Challenge, pk: int, *, public: bool = False
+) -> ChallengeComment | None:
+    """A comment of this défi (`public`: only if not hidden)."""
+    comments = ChallengeComment.objects.filter(pk=pk, challenge=challenge)
+    if public:
+        comments = comments.filter(hidden=False)
+    return comments.first()
+
+
+def challenge_offer_get(challenge: Challenge, pk: int) -> ChallengeOffer | None:
+    return (
+        ChallengeOffer.objects.select_related("organisation", "project")
+        .filter(pk=pk, challenge=challenge)
+        .first()
+    )
+
+
+def report_get(pk: int) -> ChallengeReport | None:
+    return ChallengeReport.objects.filter(pk=pk).first()
+
+
+# --- Lists ------------------------------------------------------------------------------
+
+
 def challenges_of_qpv(qpv: QPV) -> QuerySet[Challenge]:
     return challenge_catalogue(qpv=qpv.code, sort="newest")
 
@@ -75,19 +171,22 @@ def challenges_of_organisation(organisation: Organisation) -> QuerySet[Challenge
     )
 
 
-def challenge_comments(challenge: Challenge, *, include_hidden: bool = False) -> list:
-    """Top-level comments, each with `visible_replies`: two queries."""
+def challenge_comments(
+    challenge: Challenge, *, include_hidden: bool = False
+) -> list[ChallengeComment]:
+    """Top-level comments, each with `visible_replies`: one query."""
     comments = ChallengeComment.objects.filter(challenge=challenge).select_related("author")
     if not include_hidden:
         comments = comments.filter(hidden=False)
-    roots, replies = [], {}
+    roots: list[ChallengeComment] = []
+    replies: dict[int, list[ChallengeComment]] = {}
     for comment in comments.order_by("created_at", "pk"):
         if comment.parent_id is None:
             roots.append(comment)
         else:
             replies.setdefault(comment.parent_id, []).append(comment)
     for comment in roots:
-        comment.visible_replies = replies.get(comment.pk, [])
+        comment.visible_replies = replies.get(comment.pk, [])  # type: ignore[attr-defined]
     return roots
 
 

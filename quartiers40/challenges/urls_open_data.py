@@ -3,11 +3,11 @@ under `defis/` (`carte` is a reserved slug, never a défi's)."""
 
 from django.urls import path
 
-from . import views_open_data
+from . import views
 
 app_name = "challenges_open_data"
 
 urlpatterns = [
-    path("carte/", views_open_data.challenge_map, name="map"),
-    path("carte/points.json", views_open_data.challenge_map_data, name="map_data"),
+    path("carte/", views.challenge_map, name="map"),
+    path("carte/points.json", views.challenge_map_data, name="map_data"),
 ]

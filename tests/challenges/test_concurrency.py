@@ -1,4 +1,5 @@
-"""Concurrent « je soutiens » clicks: one support, one count, no error (PostgreSQL)."""
+"""Concurrent writers on one défi (PostgreSQL): « je soutiens » clicks count once; an
+approval racing a hide sees the state the hide wrote."""
 
 import threading
 
@@ -67,3 +68,50 @@ def test_concurrent_clicks_of_many_people_count_exactly():
         == 8
         == ChallengeSupport.objects.filter(challenge=challenge).count()
     )
+
+
+def test_an_approval_racing_a_hide_sees_the_locked_state():
+    """The hide holds the row; the approval waits for it, then reads « hidden » and refuses
+    (it used to check its stale copy before taking the lock, and made the défi visible)."""
+    import time
+
+    from django.core.exceptions import ValidationError
+    from django.db import connections, transaction
+
+    from quartiers40.challenges.enums import ModerationState
+    from tests.members.factories import CoordinatorFactory
+
+    challenge = ChallengeFactory(moderation=ModerationState.PENDING)
+    team = CoordinatorFactory()
+    hide_holds_the_row = threading.Event()
+    results = {}
+
+    def hide():
+        try:
+            with transaction.atomic():
+                services.challenge_hide(
+                    challenge=Challenge.objects.get(pk=challenge.pk), actor=team, reason="Nom."
+                )
+                hide_holds_the_row.set()
+                time.sleep(0.5)  # the approval is waiting on the lock meanwhile
+        finally:
+            connections.close_all()
+
+    def approve():
+        stale = Challenge.objects.get(pk=challenge.pk)  # read « pending », before the hide
+        hide_holds_the_row.wait(5)
+        try:
+            services.challenge_approve(challenge=stale, actor=team)
+        except ValidationError as error:
+            results["error"] = error.messages
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=hide), threading.Thread(target=approve)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == {"error": ["Ce défi n'attend pas de modération."]}
+    challenge.refresh_from_db()
+    assert challenge.moderation == ModerationState.HIDDEN

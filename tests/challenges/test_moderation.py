@@ -36,7 +36,7 @@ def test_a_new_accounts_challenge_waits_in_the_queue(
     page = client.get(QUEUE).content.decode()
     assert "Le wifi de la médiathèque" in page
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("challenges:moderate", args=[challenge.slug]), {"action": "approve"})
+        client.post(reverse("challenges:approve", args=[challenge.slug]))
     challenge.refresh_from_db()
     assert challenge.moderation == ModerationState.VISIBLE
     assert mail.outbox[-1].to == ["nouvelle@exemple.fr"]
@@ -48,16 +48,16 @@ def test_hiding_needs_a_reason_and_tells_the_author(
 ):
     client.force_login(coordinator)
     url = reverse("challenges:moderate", args=[challenge.slug])
-    assert client.post(url, {"action": "hide", "reason": ""}).status_code == 400
+    assert client.post(url, {"reason": ""}).status_code == 400
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url, {"action": "hide", "reason": "Contient une adresse personnelle."})
+        client.post(url, {"reason": "Contient une adresse personnelle."})
     challenge.refresh_from_db()
     assert challenge.moderation == ModerationState.HIDDEN
     assert "Contient une adresse personnelle." in mail.outbox[-1].body
     client.logout()
     assert client.get(reverse("challenges:detail", args=[challenge.slug])).status_code == 404
     client.force_login(coordinator)
-    client.post(url, {"action": "unhide"})
+    client.post(reverse("challenges:unhide", args=[challenge.slug]))
     challenge.refresh_from_db()
     assert challenge.moderation == ModerationState.VISIBLE
 
@@ -77,7 +77,7 @@ def test_report_a_comment_then_hide_it(client, challenge, coordinator):
     page = client.get(QUEUE).content.decode()
     assert "insultant" in page
     hide = reverse("challenges:comment_moderate", args=[challenge.slug, comment.pk])
-    client.post(hide, {"action": "hide", "reason": "Insulte."})
+    client.post(hide, {"reason": "Insulte."})
     comment.refresh_from_db()
     report.refresh_from_db()
     assert comment.hidden and report.resolved

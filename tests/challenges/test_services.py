@@ -313,10 +313,21 @@ def test_closing_needs_a_reason_and_the_team_reopens(challenge, resident, coordi
 
 
 def test_every_transition_is_in_the_table():
+    from quartiers40.challenges.enums import CHALLENGE_WORKFLOW
+
     statuses = set(ChallengeStatus.values)
-    for (source, target), action in services.CHALLENGE_TRANSITIONS.items():
-        assert source in statuses and target in statuses and action.startswith("challenge_")
-    assert (ChallengeStatus.SOLVED, ChallengeStatus.OPEN) not in services.CHALLENGE_TRANSITIONS
+    moves = set()
+    for transition in CHALLENGE_WORKFLOW.transitions:
+        assert set(transition.sources) <= statuses and transition.target in statuses
+        assert transition.log.startswith("challenge_")
+        moves |= {(source, transition.target) for source in transition.sources}
+    assert (ChallengeStatus.SOLVED, ChallengeStatus.OPEN) not in moves
+    assert CHALLENGE_WORKFLOW.log_names() == {
+        "challenge_offer_accepted",
+        "challenge_solved",
+        "challenge_closed",
+        "challenge_reopened",
+    }
 
 
 def test_supporters_get_one_e_mail_each_at_each_step(

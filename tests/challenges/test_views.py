@@ -123,13 +123,13 @@ def test_support_from_the_page(client, challenge):
     user = UserFactory()
     client.force_login(user)
     url = reverse("challenges:support", args=[challenge.slug])
-    assert client.post(url, {"action": "support"}).status_code == 302
-    assert client.post(url, {"action": "support"}).status_code == 302
+    assert client.post(url).status_code == 302
+    assert client.post(url).status_code == 302
     challenge.refresh_from_db()
     assert challenge.supports_count == 1
     page = _page(client, _detail(challenge))
     assert "1 personne soutient ce défi" in page and "Retirer mon soutien" in page
-    client.post(url, {"action": "unsupport"})
+    client.post(reverse("challenges:unsupport", args=[challenge.slug]))
     challenge.refresh_from_db()
     assert challenge.supports_count == 0
 
@@ -286,9 +286,9 @@ def test_offer_accept_and_outcome_from_the_pages(client, challenge, resident, he
     offer = ChallengeOffer.objects.get()
 
     client.force_login(resident)
-    decide = reverse("challenges:offer_decide", args=[challenge.slug, offer.pk])
-    assert "Accepter la proposition" in _page(client, decide, {"action": "accept"})
-    client.post(decide, {"action": "accept"})
+    accept = reverse("challenges:offer_accept", args=[challenge.slug, offer.pk])
+    assert "Accepter la proposition" in _page(client, accept)
+    assert client.post(accept).status_code == 302
     offer.refresh_from_db()
     challenge.refresh_from_db()
     assert offer.state == OfferState.ACCEPTED
@@ -312,8 +312,9 @@ def test_offer_accept_and_outcome_from_the_pages(client, challenge, resident, he
 def test_decline_from_the_page(client, challenge, resident, helper_org):
     offer = OfferFactory(challenge=challenge, organisation=helper_org)
     client.force_login(resident)
-    decide = reverse("challenges:offer_decide", args=[challenge.slug, offer.pk])
-    client.post(decide, {"action": "decline", "note": "Merci, déjà pris en charge."})
+    decline = reverse("challenges:offer_decline", args=[challenge.slug, offer.pk])
+    assert "Décliner la proposition" in _page(client, decline)
+    client.post(decline, {"note": "Merci, déjà pris en charge."})
     offer.refresh_from_db()
     assert offer.state == OfferState.DECLINED
 

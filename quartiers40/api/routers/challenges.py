@@ -23,7 +23,7 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from quartiers40.challenges import exports, permissions, selectors, services
-from quartiers40.challenges.models import Challenge, ChallengeComment
+from quartiers40.challenges.models import Challenge
 from quartiers40.members.models import Organisation
 from quartiers40.territories.models import QPV
 
@@ -54,9 +54,7 @@ def _not_found() -> ApiError:
 
 def _public_challenge(slug: str) -> Challenge:
     """Pending, hidden and merged défis are not public: they do not exist."""
-    challenge = exports.with_public_relations(
-        selectors.challenge_catalogue(sort="newest").filter(slug=slug)
-    ).first()
+    challenge = selectors.challenge_public_get(slug)
     if challenge is None:
         raise _not_found()
     return challenge
@@ -64,18 +62,9 @@ def _public_challenge(slug: str) -> Challenge:
 
 def _challenge_for(user, slug: str) -> Challenge:
     """The défi as `user` may see it, whatever its moderation state."""
-    challenge = exports.with_public_relations(
-        selectors.challenges_with_relations(Challenge.objects.filter(slug=slug))
-    ).first()
-    if challenge is None or not permissions.can_view_challenge(user, challenge):
+    challenge = selectors.challenge_visible_get(user, slug)
+    if challenge is None:
         raise _not_found()
-    return challenge
-
-
-def _with_detail(challenge: Challenge) -> Challenge:
-    """Comments (visible ones, with their visible replies) and offers, for the detail."""
-    challenge.public_comments = selectors.challenge_comments(challenge)
-    challenge.public_offers = list(selectors.challenge_offers(challenge))
     return challenge
 
 
@@ -91,7 +80,7 @@ def _with_detail(challenge: Challenge) -> Challenge:
 )
 @paginate(PagePagination)
 def challenge_list(request: HttpRequest, filters: Query[ChallengeFilters]):
-    return exports.with_public_relations(
+    return selectors.with_public_relations(
         selectors.challenge_catalogue(
             theme=filters.theme or "",
             status=filters.status or "",
@@ -152,7 +141,7 @@ def challenge_export_geojson(request: HttpRequest):
     "masqué ou fusionné répond 404, comme un identifiant inconnu.",
 )
 def challenge_detail(request: HttpRequest, slug: str):
-    return _with_detail(_public_challenge(slug))
+    return selectors.challenge_with_public_detail(_public_challenge(slug))
 
 
 # --- Writes ---------------------------------------------------------------------
@@ -164,7 +153,7 @@ def _qpvs(codes: list[str]) -> list[QPV]:
 
 
 def _own(user, challenge: Challenge) -> Challenge:
-    return _with_detail(_challenge_for(user, challenge.slug))
+    return selectors.challenge_with_public_detail(_challenge_for(user, challenge.slug))
 
 
 WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
@@ -237,7 +226,6 @@ def challenge_update(request: HttpRequest, slug: str, payload: ChallengePatchIn)
 def challenge_support(request: HttpRequest, slug: str):
     challenge = _public_challenge(slug)
     services.challenge_support(challenge=challenge, user=request.auth)
-    challenge.refresh_from_db(fields=["supports_count"])
     return SupportOut(supported=True, supports_count=challenge.supports_count)
 
 
@@ -251,7 +239,6 @@ def challenge_support(request: HttpRequest, slug: str):
 def challenge_unsupport(request: HttpRequest, slug: str):
     challenge = _public_challenge(slug)
     services.challenge_unsupport(challenge=challenge, user=request.auth)
-    challenge.refresh_from_db(fields=["supports_count"])
     return SupportOut(supported=False, supports_count=challenge.supports_count)
 
 
@@ -267,9 +254,7 @@ def challenge_comment(request: HttpRequest, slug: str, payload: CommentIn):
     challenge = _public_challenge(slug)
     parent = None
     if payload.parent is not None:
-        parent = ChallengeComment.objects.filter(
-            pk=payload.parent, challenge=challenge, hidden=False
-        ).first()
+        parent = selectors.challenge_comment_get(challenge, payload.parent, public=True)
         if parent is None:
             raise field_error(
                 "parent", _("Ce défi n'a pas de commentaire public avec cet identifiant.")

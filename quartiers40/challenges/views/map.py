@@ -3,6 +3,7 @@
 The map itself is the shared clustered-points map (`core/_points_map.html`,
 `core/points-map.js`); the page lists the same QPVs and their défis as text, so it works
 without JavaScript. The open-data exports live in the API (`/api/v1/challenges/export.*`).
+These pages are in `urls_open_data.py` (namespace `challenges_open_data`).
 """
 
 from django.conf import settings
@@ -11,41 +12,20 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from . import exports, selectors
-from .forms import SORT_NEWEST, ChallengeFilterForm
+from .. import exports
+from ..forms import SORT_NEWEST
+from ._common import catalogue, filters_of, query_without_page
 
 MAP_DATA_MAX_AGE = 300
 
 
-def _filtered(request):
-    """The list's filters (without the sort, meaningless on a map), and the défis they give."""
-    filters = ChallengeFilterForm(request.GET or None)
-    values = filters.cleaned_data if filters.is_valid() else {}
-    challenges = selectors.challenge_catalogue(
-        theme=values.get("theme", ""),
-        status=values.get("status", ""),
-        qpv=values.get("qpv", ""),
-        department=values.get("department", ""),
-        query=values.get("q", ""),
-        sort=SORT_NEWEST,
-    )
-    is_filtered = any(value for name, value in values.items() if name != "sort")
-    return filters, is_filtered, challenges
-
-
-def _query(request) -> str:
-    query = request.GET.copy()
-    for name in ("page", "sort"):
-        query.pop(name, None)
-    return query.urlencode()
-
-
 @require_GET
 def challenge_map(request):
-    filters, is_filtered, challenges = _filtered(request)
-    data = exports.challenge_map_points(challenges)
+    # The list's filters, without the sort (meaningless on a map).
+    filters, values, is_filtered = filters_of(request)
+    data = exports.challenge_map_points(catalogue(values, sort=SORT_NEWEST))
     points = sorted(data["points"], key=lambda point: (point["name"], point["code"]))
-    query = _query(request)
+    query = query_without_page(request)
     return render(
         request,
         "challenges/map.html",
@@ -69,8 +49,8 @@ def challenge_map(request):
 @require_GET
 def challenge_map_data(request):
     """The points of the map page, with the same filters: JSON for `core/points-map.js`."""
-    _filters, _is_filtered, challenges = _filtered(request)
-    data = exports.challenge_map_points(challenges)
+    _filters, values, _is_filtered = filters_of(request)
+    data = exports.challenge_map_points(catalogue(values, sort=SORT_NEWEST))
     payload = {
         "points": data["points"],
         "unplaced": len(data["unplaced"]),
