@@ -85,6 +85,7 @@ MODERATION_WORKFLOW = Workflow(
             target=ModerationState.VISIBLE,
             who=_WHO + "can_moderate_challenge",
             log="challenge_approved",
+            invalid_message=_("Ce défi n'attend pas de modération."),
             description="The first défi of a new account is approved.",
         ),
         Transition(
@@ -93,6 +94,7 @@ MODERATION_WORKFLOW = Workflow(
             target=ModerationState.HIDDEN,
             who=_WHO + "can_moderate_challenge",
             log="challenge_hidden",
+            invalid_message=_("Ce défi est déjà masqué."),
             description="Hidden, with a reason sent to the author.",
         ),
         Transition(
@@ -101,18 +103,11 @@ MODERATION_WORKFLOW = Workflow(
             target=ModerationState.VISIBLE,
             who=_WHO + "can_moderate_challenge",
             log="challenge_unhidden",
+            invalid_message=_("Ce défi n'est pas masqué."),
             description="Shown again.",
         ),
     ),
 )
-
-# What a moderator reads when the défi is no longer in the state the action needs
-# (someone else was quicker).
-MODERATION_INVALID_MESSAGES = {
-    "approve": _("Ce défi n'attend pas de modération."),
-    "hide": _("Ce défi est déjà masqué."),
-    "unhide": _("Ce défi n'est pas masqué."),
-}
 
 
 class OfferState(models.TextChoices):

@@ -51,6 +51,8 @@ class Transition:
     who: str | None
     log: str
     description: str = ""
+    # What a person reads when the state does not allow this action; else the table's.
+    invalid_message: Any = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "sources", frozenset(str(s) for s in self.sources))
@@ -145,9 +147,13 @@ class Workflow:
         if not locked:
             lock_row(obj)
         if self.state_of(obj) not in transition.sources:
+            message = (
+                transition.invalid_message
+                or self.invalid_message
+                or _("Cette action n'est pas possible : « %(status)s ».")
+            )
             raise ValidationError(
-                str(self.invalid_message or _("Cette action n'est pas possible : « %(status)s »."))
-                % {"status": self.states(self.state_of(obj)).label},
+                str(message) % {"status": self.states(self.state_of(obj)).label},
                 code="invalid_transition",
             )
         return transition
@@ -196,8 +202,14 @@ def workflows_registered() -> list[Workflow]:
 
 
 def workflows_markdown(workflows: Iterable[Workflow] | None = None) -> str:
-    """docs/workflows.md, generated from the tables (`manage.py workflows_doc`)."""
-    workflows = workflows_registered() if workflows is None else workflows
+    """docs/workflows.md, generated from the tables (`manage.py workflows_doc`), in English."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        return _markdown(workflows_registered() if workflows is None else workflows)
+
+
+def _markdown(workflows: Iterable[Workflow]) -> str:
     parts = [
         "# Workflows",
         "",
@@ -207,22 +219,22 @@ def workflows_markdown(workflows: Iterable[Workflow] | None = None) -> str:
     ]
     for workflow in workflows:
         model_field = f"`{workflow.field}`"
-        parts += ["", f"## {workflow.title}", "", f"Field {model_field}; states: "]
+        model = workflow.states.__module__.split(".")[-2]
+        parts += ["", f"## {workflow.title}", "", f"App `{model}`, field {model_field}; states: "]
         parts[-1] += ", ".join(f"`{value}` ({label})" for value, label in _states(workflow)) + "."
         parts += ["", "```mermaid", workflow.mermaid(), "```", ""]
         parts += [
-            "| transition | from | to | who may | logged as |",
-            "| --- | --- | --- | --- | --- |",
+            "| transition | from | to | who may | logged as | what it means |",
+            "| --- | --- | --- | --- | --- | --- |",
         ]
         for t in workflow.transitions:
             who = f"`{t.who.rsplit('.', 1)[-1]}`" if t.who else "the platform"
             sources = ", ".join(f"`{s}`" for s in sorted(t.sources))
-            parts.append(f"| `{t.name}` | {sources} | `{t.target}` | {who} | `{t.log}` |")
+            parts.append(
+                f"| `{t.name}` | {sources} | `{t.target}` | {who} | `{t.log}` | {t.description} |"
+            )
     return "\n".join(parts) + "\n"
 
 
 def _states(workflow: Workflow) -> list[tuple[str, str]]:
-    from django.utils import translation
-
-    with translation.override("en"):
-        return [(str(value), str(label)) for value, label in workflow.states.choices]
+    return [(str(value), str(label)) for value, label in workflow.states.choices]

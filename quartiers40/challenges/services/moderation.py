@@ -16,7 +16,7 @@ from quartiers40.core.workflows import Transition
 from quartiers40.members.models import User
 
 from .. import permissions
-from ..enums import MODERATION_INVALID_MESSAGES, MODERATION_WORKFLOW, ReportTarget
+from ..enums import MODERATION_WORKFLOW, ReportTarget
 from ..models import (
     Challenge,
     ChallengeComment,
@@ -28,16 +28,6 @@ from ._common import _context, _email_author, _email_each
 from .participation import _recount_supports
 
 
-def _moderation_check(challenge: Challenge, name: str, *, actor: User) -> Transition:
-    """MODERATION_WORKFLOW.check, with the message of this action when the state is wrong."""
-    try:
-        return MODERATION_WORKFLOW.check(challenge, name, actor=actor)
-    except ValidationError as error:
-        raise ValidationError(
-            str(MODERATION_INVALID_MESSAGES[name]), code="invalid_transition"
-        ) from error
-
-
 def _moderate(challenge: Challenge, step: Transition, *, actor: User, reason: str = "") -> None:
     MODERATION_WORKFLOW.apply(challenge, step, actor=actor, reason=reason)
     challenge.hidden_reason = reason if step.name == "hide" else ""
@@ -47,7 +37,7 @@ def _moderate(challenge: Challenge, step: Transition, *, actor: User, reason: st
 @transaction.atomic
 def challenge_approve(*, challenge: Challenge, actor: User) -> Challenge:
     """A défi waiting for moderation becomes visible."""
-    step = _moderation_check(challenge, "approve", actor=actor)
+    step = MODERATION_WORKFLOW.check(challenge, "approve", actor=actor)
     _moderate(challenge, step, actor=actor)
     _email_author(
         challenge,
@@ -61,7 +51,7 @@ def challenge_approve(*, challenge: Challenge, actor: User) -> Challenge:
 @transaction.atomic
 def challenge_hide(*, challenge: Challenge, actor: User, reason: str) -> Challenge:
     """Hide a pending or visible défi, with the reason the author reads."""
-    step = _moderation_check(challenge, "hide", actor=actor)
+    step = MODERATION_WORKFLOW.check(challenge, "hide", actor=actor)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Indiquez le motif.")})
@@ -81,7 +71,7 @@ def challenge_hide(*, challenge: Challenge, actor: User, reason: str) -> Challen
 
 @transaction.atomic
 def challenge_unhide(*, challenge: Challenge, actor: User) -> Challenge:
-    step = _moderation_check(challenge, "unhide", actor=actor)
+    step = MODERATION_WORKFLOW.check(challenge, "unhide", actor=actor)
     _moderate(challenge, step, actor=actor)
     return challenge
 
