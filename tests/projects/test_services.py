@@ -293,3 +293,13 @@ def test_a_transition_from_the_wrong_state_keeps_its_message(coordinator):
     with pytest.raises(ValidationError) as error:
         services.project_publish(project=project, actor=coordinator)
     assert error.value.messages == ["Cette action n'est pas possible pour un projet « Brouillon »."]
+
+
+def test_the_update_service_takes_every_editable_field_by_name():
+    import inspect
+
+    from quartiers40.projects.models import PROJECT_EDITABLE_FIELDS, PROJECT_EDITABLE_RELATIONS
+
+    for service in (services.project_create, services.project_update):
+        names = set(inspect.signature(service).parameters)
+        assert set(PROJECT_EDITABLE_FIELDS) | set(PROJECT_EDITABLE_RELATIONS) <= names
