@@ -23,7 +23,7 @@ class OrganisationStatus(models.TextChoices):
 
 ORGANISATION_WORKFLOW = Workflow(
     name="organisation",
-    title=_("Organisation (adhésion au collectif)"),
+    title="Members: organisations in the collective",
     field="status",
     states=OrganisationStatus,
     initial=(OrganisationStatus.CANDIDATE,),
@@ -58,7 +58,7 @@ class MembershipRequestStatus(models.TextChoices):
 
 MEMBERSHIP_REQUEST_WORKFLOW = Workflow(
     name="membership_request",
-    title=_("Demande d'adhésion"),
+    title="Members: membership requests",
     field="status",
     states=MembershipRequestStatus,
     initial=(MembershipRequestStatus.PENDING,),

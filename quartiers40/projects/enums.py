@@ -26,7 +26,7 @@ _PERMISSIONS = "quartiers40.projects.permissions"
 
 PROJECT_WORKFLOW = Workflow(
     name="project",
-    title=_("Projet"),
+    title="Projects",
     field="status",
     states=ProjectStatus,
     initial=(ProjectStatus.DRAFT,),
