@@ -246,7 +246,7 @@ def project_update(
         "source_code_url": source_code_url,
     }
     lock_row(project)
-    if not project_is_changeable(project):
+    if not project.is_changeable:
         raise ValidationError(_("Un projet archivé ne se modifie plus."))
     changed = []
     for name, value in requested.items():
@@ -288,11 +288,6 @@ def project_update(
         target=project, action="project_updated", actor=actor, reason=", ".join(changed)
     )
     return changed
-
-
-def project_is_changeable(project: Project) -> bool:
-    """Not archived: its people may still edit it, add files, archive it."""
-    return project.status in PROJECT_WORKFLOW["archive"].sources
 
 
 @transaction.atomic

@@ -145,8 +145,7 @@ def project_detail(request, key: str):
             "project": project,
             "timeline": selectors.project_timeline(project),
             "can_edit": permissions.can_edit_project(user, project),
-            "can_change": permissions.can_edit_project(user, project)
-            and services.project_is_changeable(project),
+            "can_change": permissions.can_edit_project(user, project) and project.is_changeable,
             "can_publish": "publish" in actions,
             "can_return": "return" in actions,
             "can_archive": "archive" in actions,
@@ -236,7 +235,7 @@ def project_create(request):
 @login_required
 def project_edit(request, key: str):
     project = _editable_project(request, key)
-    if not services.project_is_changeable(project):
+    if not project.is_changeable:
         return _archived(request, project)
     form = ProjectForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
@@ -339,7 +338,7 @@ def project_contact(request, key: str):
 def project_files(request, key: str):
     """Images and result documents of a project: add with a bounded upload, remove."""
     project = _editable_project(request, key)
-    if not services.project_is_changeable(project):
+    if not project.is_changeable:
         return _archived(request, project)
     action = request.POST.get("action", "")
     image_form = ImageForm(
