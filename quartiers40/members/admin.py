@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from quartiers40.core.forms import error_text
+
 from . import services
 from .models import (
     ApiToken,
@@ -92,7 +94,7 @@ class MembershipRequestAdmin(admin.ModelAdmin):
             try:
                 services.membership_request_accept(request=membership_request, actor=request.user)
             except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                self.message_user(request, error_text(error), messages.ERROR)
             else:
                 accepted += 1
         self.message_user(request, _("%(count)d demande(s) acceptée(s).") % {"count": accepted})

@@ -6,7 +6,9 @@ from datetime import timedelta
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
+from quartiers40.core.db import unique_slug
 from quartiers40.territories.models import QPV
 
 from .enums import MembershipRequestStatus, OrganisationKind, OrganisationStatus, Role
@@ -392,14 +394,14 @@ def load(*, rng: random.Random) -> dict[str, int]:
         joined = now - timedelta(days=20 + index * 9)
         organisation = Organisation.objects.create(
             name=name,
-            slug=_slug(name),
+            slug=unique_slug(Organisation, name, fallback="organisation"),
             kind=kind,
             status=OrganisationStatus.MEMBER,
             joined_at=joined,
             department_code=department,
             commune_name=commune,
             description=f"{summary}\n\n{FICTIONAL_NOTE}",
-            website=f"https://{_slug(name)[:40]}.example.org",
+            website=f"https://{slugify(name)[:40]}.example.org",
         )
         qpvs = _qpv_candidates(department)
         if qpvs:
@@ -441,7 +443,7 @@ def load(*, rng: random.Random) -> dict[str, int]:
     for index, (name, kind, department, commune, summary) in enumerate(CANDIDATES):
         organisation = Organisation.objects.create(
             name=name,
-            slug=_slug(name),
+            slug=unique_slug(Organisation, name, fallback="organisation"),
             kind=kind,
             status=OrganisationStatus.CANDIDATE,
             department_code=department,
@@ -461,12 +463,6 @@ def load(*, rng: random.Random) -> dict[str, int]:
         )
     User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").update(password=hashed)
     return {"organisations": len(organisations) + len(CANDIDATES), "people": people + 4}
-
-
-def _slug(name: str) -> str:
-    from django.utils.text import slugify
-
-    return slugify(name)[:200]
 
 
 def reset() -> None:

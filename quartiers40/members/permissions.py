@@ -1,13 +1,24 @@
 """Who may do what. Views, the API and templates all ask here."""
 
+from typing import Any
+
 from .enums import Role
-from .models import Organisation, OrganisationMembership, User
+from .models import MembershipRequest, Organisation, OrganisationMembership, User
 
 
 def is_coordination(user) -> bool:
     return bool(
         user.is_authenticated and user.is_active and (user.is_coordinator or user.is_superuser)
     )
+
+
+def can_decide_membership(user: Any, obj: MembershipRequest | Organisation | None = None) -> bool:
+    """The coordination team decides who joins the collective."""
+    return is_coordination(user)
+
+
+def is_requester(user: Any, request: MembershipRequest) -> bool:
+    return bool(user.is_authenticated and user.pk == request.requester_id)
 
 
 def membership_of(user, organisation: Organisation) -> OrganisationMembership | None:

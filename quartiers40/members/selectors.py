@@ -1,11 +1,14 @@
 """Reads of the members domain, shared by pages and the API."""
 
+from typing import Any
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from quartiers40.core.selectors import action_log_for
 from quartiers40.territories.models import QPV
 
+from .enums import MembershipRequestStatus
 from .models import (
     ApiToken,
     Invitation,
@@ -39,7 +42,7 @@ def organisation_directory(
     return organisations.distinct().order_by("name", "pk")
 
 
-def qpvs_prefetch() -> Prefetch:
+def qpvs_prefetch() -> "Prefetch[Any, Any, Any]":
     """An organisation's QPVs, without their heavy geometry columns."""
     return Prefetch("qpvs", queryset=QPV.objects.without_geometry_fields().order_by("name"))
 
@@ -78,6 +81,38 @@ def moderation_queue() -> QuerySet[MembershipRequest]:
         .annotate(organisation_people=Count("organisation__memberships"))
         .order_by("created_at")
     )
+
+
+def membership_requests_recently_decided(limit: int = 10) -> QuerySet[MembershipRequest]:
+    return (
+        MembershipRequest.objects.exclude(status=MembershipRequestStatus.PENDING)
+        .select_related("requester", "organisation", "decided_by")
+        .order_by("-decided_at")[:limit]
+    )
+
+
+def membership_requests_of(user: User) -> QuerySet[MembershipRequest]:
+    """The person's own requests, on their account page."""
+    return user.membership_requests.select_related("organisation")
+
+
+def member_organisation_by_slug(slug: str) -> Organisation | None:
+    """A public (member) organisation with its QPVs; candidates and refused ones are not."""
+    return (
+        Organisation.objects.members_of_collective()
+        .prefetch_related(qpvs_prefetch())
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def organisation_by_slug(slug: str) -> Organisation | None:
+    return Organisation.objects.filter(slug=slug).first()
+
+
+def member_organisations_with_slugs(slugs: list[str]) -> list[Organisation]:
+    """The member organisations among these slugs (the API's partners, by slug)."""
+    return list(Organisation.objects.members_of_collective().filter(slug__in=slugs))
 
 
 def membership_request_history(request: MembershipRequest):

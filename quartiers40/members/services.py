@@ -1,7 +1,9 @@
 """Every write of the members domain: accounts, organisations, membership, tokens."""
 
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -10,16 +12,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from quartiers40.core.db import lock_row, unique_slug
 from quartiers40.core.emails import absolute_url, email_each, email_send
 from quartiers40.core.services import action_log_record
+from quartiers40.territories.models import QPV
 
 from . import permissions
-from .enums import MembershipRequestStatus, OrganisationStatus, Role
+from .enums import (
+    MEMBERSHIP_REQUEST_WORKFLOW,
+    ORGANISATION_WORKFLOW,
+    MembershipRequestStatus,
+    OrganisationStatus,
+    Role,
+)
 from .models import (
-    ORGANISATION_EDITABLE_FIELDS,
     ApiToken,
     Invitation,
     MembershipRequest,
@@ -30,6 +38,16 @@ from .models import (
 )
 
 EMAIL_VERIFICATION_SALT = "quartiers40.members.email-verification"
+
+
+class Unchanged:
+    """The default of the update services' fields: not sent, left as it is."""
+
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+
+UNCHANGED: Any = Unchanged()
 
 
 # --- Accounts ---------------------------------------------------------------
@@ -89,20 +107,30 @@ def email_verify(*, token: str) -> User:
     return user
 
 
-def user_profile_update(*, user: User, **fields) -> User:
-    allowed = {
-        "display_name",
-        "phone",
-        "bio",
-        "is_resident",
-        "profile_public",
-        "show_email_to_members",
-        "show_phone_to_members",
+def user_profile_update(
+    *,
+    user: User,
+    display_name: str = UNCHANGED,
+    phone: str = UNCHANGED,
+    bio: str = UNCHANGED,
+    is_resident: bool = UNCHANGED,
+    profile_public: bool = UNCHANGED,
+    show_email_to_members: bool = UNCHANGED,
+    show_phone_to_members: bool = UNCHANGED,
+) -> User:
+    """Change the fields given of one's own profile; the others stay."""
+    requested = {
+        "display_name": display_name,
+        "phone": phone,
+        "bio": bio,
+        "is_resident": is_resident,
+        "profile_public": profile_public,
+        "show_email_to_members": show_email_to_members,
+        "show_phone_to_members": show_phone_to_members,
     }
-    for name, value in fields.items():
-        if name not in allowed:
-            raise ValueError(f"{name} cannot be changed here")
-        setattr(user, name, value)
+    for name, value in requested.items():
+        if value is not UNCHANGED:
+            setattr(user, name, value)
     user.full_clean(exclude=["password"])
     user.save()
     return user
@@ -151,19 +179,33 @@ def user_delete(*, user: User) -> None:
 # --- Organisations and membership of the collective -------------------------
 
 
-def _unique_slug(name: str) -> str:
-    base = slugify(name)[:200] or "organisation"
-    slug = base
-    index = 2
-    while Organisation.objects.filter(slug=slug).exists():
-        slug = f"{base}-{index}"
-        index += 1
-    return slug
-
-
-def organisation_create(*, qpvs=(), **fields) -> Organisation:
-    organisation = Organisation(**fields)
-    organisation.slug = _unique_slug(organisation.name)
+def organisation_create(
+    *,
+    name: str,
+    kind: str,
+    status: str = OrganisationStatus.CANDIDATE,
+    description: str = "",
+    website: str = "",
+    siret: str = "",
+    rna: str = "",
+    commune_name: str = "",
+    commune_code: str = "",
+    department_code: str = "",
+    qpvs: Iterable[QPV] = (),
+) -> Organisation:
+    organisation = Organisation(
+        name=name,
+        slug=unique_slug(Organisation, name, fallback="organisation"),
+        kind=kind,
+        status=status,
+        description=description,
+        website=website,
+        siret=siret,
+        rna=rna,
+        commune_name=commune_name,
+        commune_code=commune_code,
+        department_code=department_code,
+    )
     organisation.full_clean()
     organisation.save()
     if qpvs:
@@ -172,13 +214,40 @@ def organisation_create(*, qpvs=(), **fields) -> Organisation:
 
 
 @transaction.atomic
-def organisation_update(*, organisation: Organisation, actor: User, qpvs=None, **fields):
+def organisation_update(
+    *,
+    organisation: Organisation,
+    actor: User,
+    name: str = UNCHANGED,
+    kind: str = UNCHANGED,
+    description: str = UNCHANGED,
+    website: str = UNCHANGED,
+    siret: str = UNCHANGED,
+    rna: str = UNCHANGED,
+    commune_name: str = UNCHANGED,
+    commune_code: str = UNCHANGED,
+    department_code: str = UNCHANGED,
+    logo: Any = UNCHANGED,
+    qpvs: Iterable[QPV] | None = None,
+) -> Organisation:
+    """Change the fields given (the others stay). `logo=""` removes the logo."""
     if not permissions.can_edit_organisation(actor, organisation):
         raise PermissionDenied
-    for name, value in fields.items():
-        if name not in ORGANISATION_EDITABLE_FIELDS:
-            raise ValueError(f"{name} cannot be changed here")
-        setattr(organisation, name, value)
+    requested = {
+        "name": name,
+        "kind": kind,
+        "description": description,
+        "website": website,
+        "siret": siret,
+        "rna": rna,
+        "commune_name": commune_name,
+        "commune_code": commune_code,
+        "department_code": department_code,
+        "logo": logo,
+    }
+    for field, value in requested.items():
+        if value is not UNCHANGED:
+            setattr(organisation, field, value)
     organisation.siret = organisation.siret.replace(" ", "")
     organisation.rna = organisation.rna.replace(" ", "").upper()
     organisation.full_clean()
@@ -206,16 +275,16 @@ def membership_request_create(
     *,
     requester: User,
     organisation: Organisation | None = None,
-    new_organisation: dict | None = None,
+    new_organisation: dict[str, Any] | None = None,
     message: str = "",
 ) -> MembershipRequest:
     """Ask to join the collective for an existing organisation, or for a new one."""
     if not requester.email_verified:
         raise ValidationError(_("Confirmez d'abord votre adresse e-mail."))
-    if (organisation is None) == (new_organisation is None):
-        raise ValueError("Give either an organisation or the fields of a new one.")
-    if organisation is None:
+    if organisation is None and new_organisation is not None:
         organisation = organisation_create(status=OrganisationStatus.CANDIDATE, **new_organisation)
+    elif organisation is None or new_organisation is not None:
+        raise ValueError("Give either an organisation or the fields of a new one.")
     elif OrganisationMembership.objects.filter(organisation=organisation, user=requester).exists():
         raise ValidationError(_("Vous faites déjà partie de cette organisation."))
     try:
@@ -235,13 +304,6 @@ def membership_request_create(
     )
     transaction.on_commit(lambda: _notify_coordination_of_request(request))
     return request
-
-
-def _lock_pending(request: MembershipRequest) -> MembershipRequest:
-    locked = MembershipRequest.objects.select_for_update().get(pk=request.pk)
-    if locked.status != MembershipRequestStatus.PENDING:
-        raise ValidationError(_("Cette demande a déjà été traitée."))
-    return locked
 
 
 def _send_decision(request: MembershipRequest) -> None:
@@ -264,40 +326,24 @@ def _send_decision(request: MembershipRequest) -> None:
 def membership_request_accept(
     *, request: MembershipRequest, actor: User, reason: str = ""
 ) -> MembershipRequest:
-    if not permissions.is_coordination(actor):
-        raise PermissionDenied
-    request = _lock_pending(request)
-    request.status = MembershipRequestStatus.ACCEPTED
+    """The organisation joins the collective (if it had not yet), the person joins it."""
+    step = MEMBERSHIP_REQUEST_WORKFLOW.check(request, "accept", actor=actor)
+    MEMBERSHIP_REQUEST_WORKFLOW.apply(request, step, actor=actor, reason=reason)
     request.decision_reason = reason
     request.decided_by = actor
     request.decided_at = timezone.now()
     request.save()
-    organisation = Organisation.objects.select_for_update().get(pk=request.organisation_id)
-    if organisation.status != OrganisationStatus.MEMBER:
-        previous = organisation.status
-        organisation.status = OrganisationStatus.MEMBER
+    organisation = lock_row(request.organisation)
+    if ORGANISATION_WORKFLOW.can(organisation, "join", actor):
+        join = ORGANISATION_WORKFLOW.check(organisation, "join", actor=actor, locked=True)
+        ORGANISATION_WORKFLOW.apply(organisation, join, actor=actor)
         organisation.joined_at = timezone.now()
         organisation.save(update_fields=["status", "joined_at", "updated_at"])
-        action_log_record(
-            target=organisation,
-            action="organisation_joined_collective",
-            actor=actor,
-            from_status=previous,
-            to_status=OrganisationStatus.MEMBER,
-        )
     has_admin = organisation.memberships.filter(role=Role.ADMIN).exists()
     OrganisationMembership.objects.get_or_create(
         organisation=organisation,
         user=request.requester,
         defaults={"role": Role.MEMBER if has_admin else Role.ADMIN},
-    )
-    action_log_record(
-        target=request,
-        action="membership_accepted",
-        actor=actor,
-        from_status=MembershipRequestStatus.PENDING,
-        to_status=MembershipRequestStatus.ACCEPTED,
-        reason=reason,
     )
     transaction.on_commit(lambda: _send_decision(request))
     return request
@@ -307,51 +353,36 @@ def membership_request_accept(
 def membership_request_refuse(
     *, request: MembershipRequest, actor: User, reason: str
 ) -> MembershipRequest:
-    if not permissions.is_coordination(actor):
+    """A candidate organisation whose last pending request is refused is refused too."""
+    if not permissions.can_decide_membership(actor, request):
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError({"reason": _("Expliquez le motif du refus à la personne.")})
-    request = _lock_pending(request)
-    request.status = MembershipRequestStatus.REFUSED
+    step = MEMBERSHIP_REQUEST_WORKFLOW.check(request, "refuse", actor=actor)
+    MEMBERSHIP_REQUEST_WORKFLOW.apply(request, step, actor=actor, reason=reason.strip())
     request.decision_reason = reason.strip()
     request.decided_by = actor
     request.decided_at = timezone.now()
     request.save()
-    organisation = request.organisation
+    organisation = lock_row(request.organisation)
     if (
-        organisation.status == OrganisationStatus.CANDIDATE
+        ORGANISATION_WORKFLOW.can(organisation, "refuse", actor)
         and not organisation.membership_requests.filter(
             status=MembershipRequestStatus.PENDING
         ).exists()
     ):
-        organisation.status = OrganisationStatus.REFUSED
+        refusal = ORGANISATION_WORKFLOW.check(organisation, "refuse", actor=actor, locked=True)
+        ORGANISATION_WORKFLOW.apply(organisation, refusal, actor=actor)
         organisation.save(update_fields=["status", "updated_at"])
-    action_log_record(
-        target=request,
-        action="membership_refused",
-        actor=actor,
-        from_status=MembershipRequestStatus.PENDING,
-        to_status=MembershipRequestStatus.REFUSED,
-        reason=request.decision_reason,
-    )
     transaction.on_commit(lambda: _send_decision(request))
     return request
 
 
 @transaction.atomic
 def membership_request_withdraw(*, request: MembershipRequest, actor: User) -> MembershipRequest:
-    if actor.pk != request.requester_id:
-        raise PermissionDenied
-    request = _lock_pending(request)
-    request.status = MembershipRequestStatus.WITHDRAWN
+    step = MEMBERSHIP_REQUEST_WORKFLOW.check(request, "withdraw", actor=actor)
+    MEMBERSHIP_REQUEST_WORKFLOW.apply(request, step, actor=actor)
     request.save(update_fields=["status"])
-    action_log_record(
-        target=request,
-        action="membership_withdrawn",
-        actor=actor,
-        from_status=MembershipRequestStatus.PENDING,
-        to_status=MembershipRequestStatus.WITHDRAWN,
-    )
     return request
 
 
@@ -387,7 +418,7 @@ def invitation_create(
 
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user: User) -> OrganisationMembership:
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    lock_row(invitation)
     if not invitation.is_usable:
         raise ValidationError(_("Cette invitation a expiré ou a déjà été utilisée."))
     if invitation.email.lower() != user.email.lower():
@@ -432,7 +463,7 @@ def membership_change_role(
 ) -> OrganisationMembership:
     if not permissions.can_manage_members(actor, membership.organisation):
         raise PermissionDenied
-    membership = OrganisationMembership.objects.select_for_update().get(pk=membership.pk)
+    lock_row(membership)
     if membership.role == Role.ADMIN and role != Role.ADMIN:
         _ensure_another_admin(membership)
     previous = membership.role
@@ -455,7 +486,7 @@ def membership_remove(*, membership: OrganisationMembership, actor: User) -> Non
     leaving = actor.pk == membership.user_id
     if not leaving and not permissions.can_manage_members(actor, membership.organisation):
         raise PermissionDenied
-    membership = OrganisationMembership.objects.select_for_update().get(pk=membership.pk)
+    lock_row(membership)
     if membership.role == Role.ADMIN:
         _ensure_another_admin(membership)
     membership.delete()

@@ -15,6 +15,7 @@ from .enums import Beneficiary as B
 from .enums import ProjectStatus, Stage
 from .enums import Theme as T
 from .models import Project, ProjectUpdate
+from .services import project_slug
 
 DEPARTMENTS = ["93", "13", "69", "59", "33", "75"]
 FICTIONAL_NOTE = "*Projet fictif, créé pour la démonstration de la plateforme.*"
@@ -245,7 +246,7 @@ def load(*, rng: random.Random) -> dict[str, int]:
             last_updated = now - timedelta(days=rng.choice([3, 20, 45, 90, 150, 200, 260]))
             project = Project.objects.create(
                 title=f"{title} – {commune}",
-                slug=slugify(f"{title}-{commune}-{round_index}")[:200],
+                slug=project_slug(f"{title}-{commune}-{round_index}"),
                 summary=summary,
                 easy_read_summary=easy_read,
                 description=(

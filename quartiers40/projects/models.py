@@ -11,7 +11,7 @@ from quartiers40.core.markdown import render_markdown
 from quartiers40.members.validators import validate_image_upload
 from quartiers40.territories.reference import DEPARTMENT_CHOICES
 
-from .enums import AICategory, Beneficiary, ProjectStatus, Stage, Theme
+from .enums import PROJECT_LIVE_STATES, AICategory, Beneficiary, ProjectStatus, Stage, Theme
 
 EASY_READ_SUMMARY_MAX_LENGTH = 400
 MAX_IMAGES_PER_PROJECT = 6
@@ -224,6 +224,11 @@ class Project(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == ProjectStatus.PUBLISHED
+
+    @property
+    def is_changeable(self) -> bool:
+        """Not archived: its people may still edit it, add files, archive it."""
+        return self.status in PROJECT_LIVE_STATES
 
     def theme_labels(self) -> list[str]:
         return [Theme(code).label for code in self.themes if code in Theme.values]

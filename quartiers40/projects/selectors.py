@@ -1,14 +1,16 @@
 """Reads of the projects domain, shared by pages, the API and the background tasks."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import F, Prefetch, Q, QuerySet
 
 from quartiers40.members.models import Organisation, User
+from quartiers40.members.permissions import is_coordination, membership_of
 from quartiers40.territories.models import QPV
 
 from .enums import ProjectStatus
-from .models import Project, ProjectUpdate
+from .models import Project, ProjectFollow, ProjectUpdate
 
 # A project not updated for this long reminds its owners (about six months).
 FRESHNESS_DAYS = 183
@@ -25,6 +27,30 @@ def projects_with_relations(projects: QuerySet[Project] | None = None) -> QueryS
         Prefetch("qpvs", queryset=QPV.objects.without_geometry_fields().order_by("name")),
         Prefetch("partners", queryset=Organisation.objects.order_by("name")),
     )
+
+
+def project_by_key(key: str, projects: QuerySet[Project] | None = None) -> Project | None:
+    """A project by its slug, or by its number for old links; None if there is none."""
+    projects = projects if projects is not None else Project.objects.all()
+    lookup = Q(slug=key) | Q(pk=int(key)) if key.isdigit() else Q(slug=key)
+    found = list(projects.filter(lookup)[:2])
+    if not found:
+        return None
+    # A slug made of digits wins over the number of another project.
+    return next((project for project in found if project.slug == key), found[0])
+
+
+def project_is_followed(project: Project, user: Any) -> bool:
+    return bool(
+        user.is_authenticated and ProjectFollow.objects.filter(user=user, project=project).exists()
+    )
+
+
+def project_carriers_for(user: Any) -> QuerySet[Organisation]:
+    """The organisations `user` may propose a project for (the team: any member one)."""
+    if is_coordination(user):
+        return Organisation.objects.members_of_collective().order_by("name")
+    return Organisation.objects.filter(memberships__user=user).order_by("name").distinct()
 
 
 def project_catalogue(
@@ -161,16 +187,14 @@ def projects_in_organisation_section(organisation: Organisation, viewer) -> dict
     Published projects it carries or is a partner of; its own people and the
     coordination team also see its projects in the works, with their status.
     """
-    from quartiers40.members.permissions import is_coordination, membership_of
-
     insider = is_coordination(viewer) or membership_of(viewer, organisation) is not None
     projects = projects_of_organisation(organisation, include_unpublished=insider)
     if insider:
         projects = projects.exclude(~Q(carrier=organisation), ~Q(status=ProjectStatus.PUBLISHED))
-    projects = list(projects[: PROJECTS_ON_ORGANISATION_PAGE + 1])
+    shown = list(projects[: PROJECTS_ON_ORGANISATION_PAGE + 1])
     return {
-        "organisation_projects": projects[:PROJECTS_ON_ORGANISATION_PAGE],
-        "organisation_projects_more": len(projects) > PROJECTS_ON_ORGANISATION_PAGE,
+        "organisation_projects": shown[:PROJECTS_ON_ORGANISATION_PAGE],
+        "organisation_projects_more": len(shown) > PROJECTS_ON_ORGANISATION_PAGE,
         "organisation_projects_insider": insider,
     }
 

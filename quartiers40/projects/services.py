@@ -1,23 +1,26 @@
 """Every write of the projects domain: the catalogue, its workflow, follows and reminders."""
 
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from quartiers40.core.db import lock_row, unique_slug
 from quartiers40.core.emails import absolute_url, email_each
 from quartiers40.core.services import action_log_record
 from quartiers40.members.models import Organisation, User
+from quartiers40.territories.models import QPV
 
 from . import permissions, selectors
-from .enums import ProjectStatus
+from .enums import PROJECT_WORKFLOW, ProjectStatus, Stage
 from .models import (
     MAX_DOCUMENTS_PER_PROJECT,
     MAX_IMAGES_PER_PROJECT,
-    PROJECT_EDITABLE_FIELDS,
     Project,
     ProjectDocument,
     ProjectFollow,
@@ -44,33 +47,18 @@ REQUIRED_FOR_SUBMISSION = (
 RESERVED_SLUGS = {"nouveau", "carte"}
 
 
-def _unique_slug(title: str) -> str:
-    base = slugify(title)[:200] or "projet"
-    if base in RESERVED_SLUGS:
-        base = f"projet-{base}"
-    slug = base
-    index = 2
-    while Project.objects.filter(slug=slug).exists():
-        slug = f"{base}-{index}"
-        index += 1
-    return slug
+def project_slug(title: str) -> str:
+    return unique_slug(Project, title, fallback="projet", reserved=RESERVED_SLUGS)
 
 
-def _check_fields(fields: dict) -> None:
-    for name in fields:
-        if name not in PROJECT_EDITABLE_FIELDS:
-            raise ValueError(f"{name} cannot be changed here")
+class Unchanged:
+    """The default of project_update's fields: not sent, left as it is."""
+
+    def __repr__(self) -> str:
+        return "UNCHANGED"
 
 
-def _locked(project: Project) -> Project:
-    return Project.objects.select_for_update().get(pk=project.pk)
-
-
-def _refresh(project: Project, locked: Project) -> Project:
-    """Give the caller's instance the locked row's values."""
-    for field in Project._meta.concrete_fields:
-        setattr(project, field.attname, getattr(locked, field.attname))
-    return project
+UNCHANGED: Any = Unchanged()
 
 
 def project_missing_fields(project: Project) -> dict[str, str]:
@@ -86,7 +74,13 @@ def project_missing_fields(project: Project) -> dict[str, str]:
 
 
 def _email_people(
-    *, people, subject: str, template: str, project: Project, reply_to: str = "", **context
+    *,
+    people: QuerySet[User],
+    subject: str,
+    template: str,
+    project: Project,
+    reply_to: str = "",
+    **context: Any,
 ) -> None:
     """Each person gets their own message: nobody sees another's address."""
     email_each(
@@ -102,12 +96,15 @@ def _email_people(
     )
 
 
-def _email_followers(project: Project, *, actor, subject: str, template: str, **context) -> None:
+def _email_followers(
+    project: Project, *, actor: User | None, subject: str, template: str, **context: Any
+) -> None:
     """Each follower gets their own e-mail (addresses are not shared), the actor none."""
+    followers = selectors.project_followers(project)
+    if actor is not None:
+        followers = followers.exclude(pk=actor.pk)
     email_each(
-        to=selectors.project_followers(project)
-        .exclude(pk=getattr(actor, "pk", None))
-        .values_list("email", flat=True),
+        to=followers.values_list("email", flat=True),
         subject=subject,
         template=template,
         context={
@@ -118,7 +115,7 @@ def _email_followers(project: Project, *, actor, subject: str, template: str, **
     )
 
 
-def _email_owners(project: Project, *, subject: str, template: str, **context) -> None:
+def _email_owners(project: Project, *, subject: str, template: str, **context: Any) -> None:
     _email_people(
         people=selectors.project_owners(project),
         subject=subject,
@@ -136,17 +133,54 @@ def project_create(
     *,
     actor: User,
     carrier: Organisation,
-    qpvs=(),
-    partners=(),
+    title: str,
+    summary: str,
+    easy_read_summary: str = "",
+    description: str = "",
+    problem: str = "",
+    beneficiaries: list[str] | None = None,
+    ai_category: str = "",
+    ai_description: str = "",
+    data_used: str = "",
+    processes_personal_data: bool = False,
+    stage: str = Stage.IDEA,
+    started_on: date | None = None,
+    ended_on: date | None = None,
+    departments: list[str] | None = None,
+    themes: list[str] | None = None,
+    funding: str = "",
+    results: str = "",
+    source_code_url: str = "",
+    qpvs: Iterable[QPV] = (),
+    partners: Iterable[Organisation] = (),
     now: datetime | None = None,
-    **fields,
 ) -> Project:
     """A new draft, carried by an organisation the actor belongs to."""
     if not permissions.can_create_project_for(actor, carrier):
         raise PermissionDenied
-    _check_fields(fields)
-    project = Project(carrier=carrier, created_by=actor, **fields)
-    project.slug = _unique_slug(project.title)
+    project = Project(
+        carrier=carrier,
+        created_by=actor,
+        title=title,
+        summary=summary,
+        easy_read_summary=easy_read_summary,
+        description=description,
+        problem=problem,
+        beneficiaries=beneficiaries or [],
+        ai_category=ai_category,
+        ai_description=ai_description,
+        data_used=data_used,
+        processes_personal_data=processes_personal_data,
+        stage=stage,
+        started_on=started_on,
+        ended_on=ended_on,
+        departments=departments or [],
+        themes=themes or [],
+        funding=funding,
+        results=results,
+        source_code_url=source_code_url,
+    )
+    project.slug = project_slug(project.title)
     project.last_updated_at = now or timezone.now()
     project.full_clean()
     project.save()
@@ -163,135 +197,135 @@ def project_update(
     *,
     project: Project,
     actor: User,
-    qpvs=None,
-    partners=None,
+    title: str = UNCHANGED,
+    summary: str = UNCHANGED,
+    easy_read_summary: str = UNCHANGED,
+    description: str = UNCHANGED,
+    problem: str = UNCHANGED,
+    beneficiaries: list[str] = UNCHANGED,
+    ai_category: str = UNCHANGED,
+    ai_description: str = UNCHANGED,
+    data_used: str = UNCHANGED,
+    processes_personal_data: bool = UNCHANGED,
+    stage: str = UNCHANGED,
+    started_on: date | None = UNCHANGED,
+    ended_on: date | None = UNCHANGED,
+    departments: list[str] = UNCHANGED,
+    themes: list[str] = UNCHANGED,
+    funding: str = UNCHANGED,
+    results: str = UNCHANGED,
+    source_code_url: str = UNCHANGED,
+    qpvs: Iterable[QPV] | None = None,
+    partners: Iterable[Organisation] | None = None,
     now: datetime | None = None,
-    **fields,
 ) -> list[str]:
-    """Change a project; returns the names of the fields that changed.
+    """Change the fields given (the others stay); returns the names of those that changed.
 
     A published project shows the change at once and records it in its public timeline.
     """
     if not permissions.can_edit_project(actor, project):
         raise PermissionDenied
-    _check_fields(fields)
-    locked = _locked(project)
-    if locked.status == ProjectStatus.ARCHIVED:
+    requested = {
+        "title": title,
+        "summary": summary,
+        "easy_read_summary": easy_read_summary,
+        "description": description,
+        "problem": problem,
+        "beneficiaries": beneficiaries,
+        "ai_category": ai_category,
+        "ai_description": ai_description,
+        "data_used": data_used,
+        "processes_personal_data": processes_personal_data,
+        "stage": stage,
+        "started_on": started_on,
+        "ended_on": ended_on,
+        "departments": departments,
+        "themes": themes,
+        "funding": funding,
+        "results": results,
+        "source_code_url": source_code_url,
+    }
+    lock_row(project)
+    if not project.is_changeable:
         raise ValidationError(_("Un projet archivé ne se modifie plus."))
     changed = []
-    for name, value in fields.items():
-        if getattr(locked, name) != value:
-            setattr(locked, name, value)
+    for name, value in requested.items():
+        if value is not UNCHANGED and getattr(project, name) != value:
+            setattr(project, name, value)
             changed.append(name)
-    locked.full_clean()
-    if qpvs is not None and {q.pk for q in qpvs} != set(locked.qpvs.values_list("pk", flat=True)):
+    project.full_clean()
+    qpv_list = None if qpvs is None else list(qpvs)
+    if qpv_list is not None and {q.pk for q in qpv_list} != set(
+        project.qpvs.values_list("pk", flat=True)
+    ):
         changed.append("qpvs")
+    partner_list = None
     if partners is not None:
-        partners = [partner for partner in partners if partner.pk != locked.carrier_id]
-        if {p.pk for p in partners} != set(locked.partners.values_list("pk", flat=True)):
+        partner_list = [partner for partner in partners if partner.pk != project.carrier_id]
+        if {p.pk for p in partner_list} != set(project.partners.values_list("pk", flat=True)):
             changed.append("partners")
     if not changed:
         return []
     moment = now or timezone.now()
-    locked.last_updated_at = moment
-    locked.save()
-    if "qpvs" in changed:
-        locked.qpvs.set(qpvs)
-    if "partners" in changed:
-        locked.partners.set(partners)
-    if locked.status == ProjectStatus.PUBLISHED:
+    project.last_updated_at = moment
+    project.save()
+    if qpv_list is not None and "qpvs" in changed:
+        project.qpvs.set(qpv_list)
+    if partner_list is not None and "partners" in changed:
+        project.partners.set(partner_list)
+    if project.status == ProjectStatus.PUBLISHED:
         update = ProjectUpdate.objects.create(
-            project=locked, changed_fields=changed, actor=actor, created_at=moment
+            project=project, changed_fields=changed, actor=actor, created_at=moment
         )
         _email_followers(
-            locked,
+            project,
             actor=actor,
-            subject=_("Du nouveau sur le projet « %(title)s »") % {"title": locked.title},
+            subject=_("Du nouveau sur le projet « %(title)s »") % {"title": project.title},
             template="projects/emails/follower_updated.txt",
             changed=update.changed_labels(),
         )
     action_log_record(
-        target=locked, action="project_updated", actor=actor, reason=", ".join(changed)
+        target=project, action="project_updated", actor=actor, reason=", ".join(changed)
     )
-    _refresh(project, locked)
     return changed
-
-
-def _transition(
-    *, project: Project, allowed_from: tuple[str, ...], to_status: str
-) -> tuple[Project, str]:
-    """Lock the row, check its current status, move it; the caller saves, logs, notifies."""
-    locked = _locked(project)
-    if locked.status not in allowed_from:
-        raise ValidationError(
-            _("Cette action n'est pas possible pour un projet « %(status)s ».")
-            % {"status": locked.get_status_display()},
-            code="invalid_transition",
-        )
-    from_status = locked.status
-    locked.status = to_status
-    return locked, from_status
-
-
-def _record(locked: Project, *, actor, action: str, from_status: str, reason: str = "") -> None:
-    action_log_record(
-        target=locked,
-        action=action,
-        actor=actor,
-        from_status=from_status,
-        to_status=locked.status,
-        reason=reason,
-    )
 
 
 @transaction.atomic
 def project_submit(*, project: Project, actor: User) -> Project:
-    if not permissions.can_submit_project(actor, project):
-        raise PermissionDenied
-    locked, from_status = _transition(
-        project=project,
-        allowed_from=(ProjectStatus.DRAFT, ProjectStatus.RETURNED),
-        to_status=ProjectStatus.SUBMITTED,
-    )
-    missing = project_missing_fields(locked)
+    step = PROJECT_WORKFLOW.check(project, "submit", actor=actor)
+    missing = project_missing_fields(project)
     if missing:
         raise ValidationError(missing)
-    locked.submitted_at = timezone.now()
-    locked.save(update_fields=["status", "submitted_at"])
-    _record(locked, actor=actor, action="project_submitted", from_status=from_status)
+    PROJECT_WORKFLOW.apply(project, step, actor=actor)
+    project.submitted_at = timezone.now()
+    project.save(update_fields=["status", "submitted_at"])
     _email_people(
         people=User.objects.coordination(),
-        subject=_("Projet à relire : %(title)s") % {"title": locked.title},
+        subject=_("Projet à relire : %(title)s") % {"title": project.title},
         template="projects/emails/submitted.txt",
-        project=locked,
+        project=project,
     )
-    return _refresh(project, locked)
+    return project
 
 
 @transaction.atomic
 def project_publish(*, project: Project, actor: User) -> Project:
-    if not permissions.can_publish_project(actor, project):
-        raise PermissionDenied
-    locked, from_status = _transition(
-        project=project,
-        allowed_from=(ProjectStatus.SUBMITTED,),
-        to_status=ProjectStatus.PUBLISHED,
-    )
-    missing = project_missing_fields(locked)
+    step = PROJECT_WORKFLOW.check(project, "publish", actor=actor)
+    missing = project_missing_fields(project)
     if missing:
         raise ValidationError(missing)
+    PROJECT_WORKFLOW.apply(project, step, actor=actor)
     now = timezone.now()
-    locked.published_at = locked.published_at or now
-    locked.review_comments = ""
-    locked.last_updated_at = now
-    locked.save(update_fields=["status", "published_at", "review_comments", "last_updated_at"])
-    _record(locked, actor=actor, action="project_published", from_status=from_status)
+    project.published_at = project.published_at or now
+    project.review_comments = ""
+    project.last_updated_at = now
+    project.save(update_fields=["status", "published_at", "review_comments", "last_updated_at"])
     _email_owners(
-        locked,
-        subject=_("Votre projet est publié : %(title)s") % {"title": locked.title},
+        project,
+        subject=_("Votre projet est publié : %(title)s") % {"title": project.title},
         template="projects/emails/published.txt",
     )
-    return _refresh(project, locked)
+    return project
 
 
 @transaction.atomic
@@ -302,73 +336,56 @@ def project_return(*, project: Project, actor: User, comments: str) -> Project:
     comments = (comments or "").strip()
     if not comments:
         raise ValidationError({"comments": _("Expliquez ce qu'il faut compléter.")})
-    locked, from_status = _transition(
-        project=project,
-        allowed_from=(ProjectStatus.SUBMITTED,),
-        to_status=ProjectStatus.RETURNED,
-    )
-    locked.review_comments = comments
-    locked.save(update_fields=["status", "review_comments"])
-    _record(
-        locked, actor=actor, action="project_returned", from_status=from_status, reason=comments
-    )
+    step = PROJECT_WORKFLOW.check(project, "return", actor=actor)
+    PROJECT_WORKFLOW.apply(project, step, actor=actor, reason=comments)
+    project.review_comments = comments
+    project.save(update_fields=["status", "review_comments"])
     _email_owners(
-        locked,
-        subject=_("Votre projet est à compléter : %(title)s") % {"title": locked.title},
+        project,
+        subject=_("Votre projet est à compléter : %(title)s") % {"title": project.title},
         template="projects/emails/returned.txt",
         comments=comments,
     )
-    return _refresh(project, locked)
+    return project
 
 
 @transaction.atomic
 def project_archive(*, project: Project, actor: User, reason: str = "") -> Project:
-    if not permissions.can_archive_project(actor, project):
-        raise PermissionDenied
-    locked, from_status = _transition(
-        project=project,
-        allowed_from=(
-            ProjectStatus.DRAFT,
-            ProjectStatus.SUBMITTED,
-            ProjectStatus.PUBLISHED,
-            ProjectStatus.RETURNED,
-        ),
-        to_status=ProjectStatus.ARCHIVED,
-    )
-    locked.archived_at = timezone.now()
-    locked.save(update_fields=["status", "archived_at"])
-    _record(locked, actor=actor, action="project_archived", from_status=from_status, reason=reason)
+    step = PROJECT_WORKFLOW.check(project, "archive", actor=actor)
+    from_status = PROJECT_WORKFLOW.apply(project, step, actor=actor, reason=reason)
+    project.archived_at = timezone.now()
+    project.save(update_fields=["status", "archived_at"])
     _email_owners(
-        locked,
-        subject=_("Projet archivé : %(title)s") % {"title": locked.title},
+        project,
+        subject=_("Projet archivé : %(title)s") % {"title": project.title},
         template="projects/emails/archived.txt",
         reason=reason,
     )
     if from_status == ProjectStatus.PUBLISHED:
         _email_followers(
-            locked,
+            project,
             actor=actor,
-            subject=_("Projet archivé : %(title)s") % {"title": locked.title},
+            subject=_("Projet archivé : %(title)s") % {"title": project.title},
             template="projects/emails/follower_archived.txt",
             reason=reason,
         )
-    return _refresh(project, locked)
+    return project
 
 
 # --- Images and result files (bounded) ---------------------------------------
 
 
 @transaction.atomic
-def project_image_add(*, project: Project, actor: User, image, alt_text: str) -> ProjectImage:
+def project_image_add(*, project: Project, actor: User, image: Any, alt_text: str) -> ProjectImage:
     if not permissions.can_edit_project(actor, project):
         raise PermissionDenied
-    locked = _locked(project)
-    if locked.images.count() >= MAX_IMAGES_PER_PROJECT:
+    lock_row(project)
+    if project.images.count() >= MAX_IMAGES_PER_PROJECT:
         raise ValidationError(
             _("Un projet a %(count)s images au plus.") % {"count": MAX_IMAGES_PER_PROJECT}
         )
     item = ProjectImage(
-        project=locked, image=image, alt_text=alt_text, position=locked.images.count()
+        project=project, image=image, alt_text=alt_text, position=project.images.count()
     )
     item.full_clean()
     item.save()
@@ -376,15 +393,17 @@ def project_image_add(*, project: Project, actor: User, image, alt_text: str) ->
 
 
 @transaction.atomic
-def project_document_add(*, project: Project, actor: User, file, title: str) -> ProjectDocument:
+def project_document_add(
+    *, project: Project, actor: User, file: Any, title: str
+) -> ProjectDocument:
     if not permissions.can_edit_project(actor, project):
         raise PermissionDenied
-    locked = _locked(project)
-    if locked.documents.count() >= MAX_DOCUMENTS_PER_PROJECT:
+    lock_row(project)
+    if project.documents.count() >= MAX_DOCUMENTS_PER_PROJECT:
         raise ValidationError(
             _("Un projet a %(count)s documents au plus.") % {"count": MAX_DOCUMENTS_PER_PROJECT}
         )
-    document = ProjectDocument(project=locked, file=file, title=title)
+    document = ProjectDocument(project=project, file=file, title=title)
     document.full_clean()
     document.save()
     return document
@@ -394,7 +413,7 @@ def project_document_add(*, project: Project, actor: User, file, title: str) -> 
 def project_image_remove(*, image: ProjectImage, actor: User) -> None:
     if not permissions.can_edit_project(actor, image.project):
         raise PermissionDenied
-    _locked(image.project)
+    lock_row(image.project)
     image.image.delete(save=False)
     image.delete()
 
@@ -403,7 +422,7 @@ def project_image_remove(*, image: ProjectImage, actor: User) -> None:
 def project_document_remove(*, document: ProjectDocument, actor: User) -> None:
     if not permissions.can_edit_project(actor, document.project):
         raise PermissionDenied
-    _locked(document.project)
+    lock_row(document.project)
     document.file.delete(save=False)
     document.delete()
 

@@ -5,20 +5,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from quartiers40.core.forms import error_text, form_errors_apply
 from quartiers40.core.ratelimit import client_ip, rate_limit_check
-from quartiers40.members.models import Organisation
-from quartiers40.members.permissions import is_coordination
 from quartiers40.territories.selectors import qpv_summary_get
 
 from . import permissions, selectors, services
-from .enums import ProjectStatus
+from .enums import PROJECT_WORKFLOW
 from .forms import (
     SORT_NEWEST,
     ArchiveForm,
@@ -29,30 +27,19 @@ from .forms import (
     ProjectForm,
     ReturnForm,
 )
-from .models import Project, ProjectFollow
+from .models import Project
 
 PAGE_SIZE = 20
 SAVE_DRAFT = "draft"
 SUBMIT = "submit"
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 def _project_or_404(key: str, queryset=None) -> Project:
     """By slug, or by number for old links."""
-    queryset = queryset if queryset is not None else Project.objects.all()
-    lookup = Q(slug=key) | Q(pk=int(key)) if key.isdigit() else Q(slug=key)
-    projects = list(queryset.filter(lookup)[:2])
-    if not projects:
+    project = selectors.project_by_key(key, queryset)
+    if project is None:
         raise Http404
-    # A slug made of digits wins over the number of another project.
-    return next((project for project in projects if project.slug == key), projects[0])
+    return project
 
 
 def _visible_project(request, key: str, queryset=None) -> Project:
@@ -150,6 +137,7 @@ def project_detail(request, key: str):
         selectors.projects_with_relations().prefetch_related("images", "documents"),
     )
     user = request.user
+    actions = PROJECT_WORKFLOW.allowed(project, user)
     return render(
         request,
         "projects/detail.html",
@@ -157,12 +145,13 @@ def project_detail(request, key: str):
             "project": project,
             "timeline": selectors.project_timeline(project),
             "can_edit": permissions.can_edit_project(user, project),
-            "can_review": project.status == ProjectStatus.SUBMITTED
-            and permissions.can_publish_project(user, project),
+            "can_change": permissions.can_edit_project(user, project) and project.is_changeable,
+            "can_publish": "publish" in actions,
+            "can_return": "return" in actions,
+            "can_archive": "archive" in actions,
             "can_follow": permissions.can_follow_project(user, project),
             "can_contact": permissions.can_contact_project(user, project),
-            "is_following": user.is_authenticated
-            and ProjectFollow.objects.filter(user=user, project=project).exists(),
+            "is_following": selectors.project_is_followed(project, user),
             "return_form": ReturnForm(),
         },
     )
@@ -180,12 +169,6 @@ def _archived(request, project: Project):
     return redirect("projects:detail", key=project.slug)
 
 
-def _carriers_for(user):
-    if is_coordination(user):
-        return Organisation.objects.members_of_collective().order_by("name")
-    return Organisation.objects.filter(memberships__user=user).order_by("name").distinct()
-
-
 def _save(request, form: ProjectForm, project: Project | None) -> Project | None:
     """Create or update from a valid form, then submit if asked; errors go to the form.
 
@@ -200,13 +183,13 @@ def _save(request, form: ProjectForm, project: Project | None) -> Project | None
         else:
             services.project_update(project=project, actor=request.user, **data)
     except ValidationError as error:
-        _apply_errors(form, error)
+        form_errors_apply(form, error)
         return project
     if request.POST.get("action") == SUBMIT:
         try:
             services.project_submit(project=project, actor=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_apply(form, error)
             form.add_error(
                 None,
                 _(
@@ -224,9 +207,19 @@ def _save(request, form: ProjectForm, project: Project | None) -> Project | None
     return project
 
 
+def _form_page(request, form: ProjectForm, project: Project | None):
+    """The form, with a "submit" button only where submitting is possible."""
+    can_submit = project is None or PROJECT_WORKFLOW.can(project, "submit", request.user)
+    return render(
+        request,
+        "projects/form.html",
+        {"form": form, "project": project, "can_submit": can_submit},
+    )
+
+
 @login_required
 def project_create(request):
-    carriers = _carriers_for(request.user)
+    carriers = selectors.project_carriers_for(request.user)
     if not carriers:
         return render(request, "projects/no_organisation.html")
     form = ProjectForm(request.POST or None, carriers=carriers)
@@ -236,20 +229,20 @@ def project_create(request):
         if project is not None and not form.errors:
             return redirect("projects:detail", key=project.slug)
     # Saved but not submitted: the form now posts to the draft's own edit page.
-    return render(request, "projects/form.html", {"form": form, "project": project})
+    return _form_page(request, form, project)
 
 
 @login_required
 def project_edit(request, key: str):
     project = _editable_project(request, key)
-    if project.status == ProjectStatus.ARCHIVED:
+    if not project.is_changeable:
         return _archived(request, project)
     form = ProjectForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
         _save(request, form, project)
         if not form.errors:
             return redirect("projects:detail", key=project.slug)
-    return render(request, "projects/form.html", {"form": form, "project": project})
+    return _form_page(request, form, project)
 
 
 @login_required
@@ -274,7 +267,7 @@ def project_publish(request, key: str):
     try:
         services.project_publish(project=project, actor=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("Le projet est publié."))
     return redirect("projects:detail", key=project.slug)
@@ -294,7 +287,7 @@ def project_return(request, key: str):
             project=project, actor=request.user, comments=form.cleaned_data["comments"]
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(
             request, _("Le projet est renvoyé à son organisation avec vos commentaires.")
@@ -345,7 +338,7 @@ def project_contact(request, key: str):
 def project_files(request, key: str):
     """Images and result documents of a project: add with a bounded upload, remove."""
     project = _editable_project(request, key)
-    if project.status == ProjectStatus.ARCHIVED:
+    if not project.is_changeable:
         return _archived(request, project)
     action = request.POST.get("action", "")
     image_form = ImageForm(
@@ -403,7 +396,7 @@ def _files_action(request, project, action: str, image_form, document_form) -> b
             messages.success(request, _("Le document est retiré."))
             return True
     except ValidationError as error:
-        _apply_errors(image_form if action == "add_image" else document_form, error)
+        form_errors_apply(image_form if action == "add_image" else document_form, error)
     return False
 
 
@@ -427,7 +420,7 @@ def project_archive(request, key: str):
                 project=project, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("Le projet est archivé."))
         return redirect("projects:detail", key=project.slug)

@@ -31,6 +31,8 @@ import numpy as np
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from quartiers40.core.spreadsheet import spreadsheet_writer
+
 from .clients.geocoding import AddressQuery, GeocodingResult, GeocodingStatus, geocode_many
 from .conf import conf
 from .enums import CheckRowStatus
@@ -222,7 +224,7 @@ def _read_rows(text: str, delimiter: str) -> tuple[list[str], list[list[str]]]:
                 "Le fichier contient %(count)s lignes de données ; la limite est de %(max)s "
                 "lignes par fichier. Découpez-le en plusieurs fichiers."
             )
-            % {"count": _number(len(data)), "max": _number(MAX_ROWS)},
+            % {"count": number_text(len(data)), "max": number_text(MAX_ROWS)},
             code="too_many_rows",
         )
     return header, data
@@ -375,7 +377,8 @@ def _result(header, rows, outcomes, *, text_encoding: str, delimiter: str) -> QP
     positions = {_normalise(name): i for i, name in enumerate(header)}
     added = [name for name in ADDED_COLUMNS if name not in positions]
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    # People open the result in a spreadsheet: an uploaded "=HYPERLINK(…)" must stay text.
+    writer = spreadsheet_writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow([*header, *added])
     width = len(header)
     counts: Counter = Counter()
@@ -408,7 +411,7 @@ def _result(header, rows, outcomes, *, text_encoding: str, delimiter: str) -> QP
     )
 
 
-def _number(value: int) -> str:
+def number_text(value: int) -> str:
     return f"{value:,}".replace(",", "\u202f")
 
 
@@ -418,5 +421,5 @@ def _decimal(value: float, digits: int) -> str:
 
 def _metres(metres: int) -> str:
     if metres < 10_000:
-        return f"{_number(metres)} m"
+        return f"{number_text(metres)} m"
     return f"{_decimal(metres / 1000, 1)} km"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import batch_views
+from .views import batch as batch_views
 
 app_name = "territories_batch"
 urlpatterns = [

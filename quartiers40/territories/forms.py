@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from quartiers40.core.widgets import FastSelect, FastSelectMultiple
 
+from . import jobs
+from .batch import MAX_ROWS, number_text
 from .clients.geocoding import MAX_QUERY_LENGTH, MIN_QUERY_LENGTH
 from .models import QPV
 from .reference import DEPARTMENT_CHOICES, department_name
@@ -146,3 +148,21 @@ class QPVMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: QPV) -> str:
         place = obj.commune_name or department_name(obj.department_code)
         return f"{obj.name} – {place} ({obj.department_code}) – {obj.code}"
+
+
+class QPVCheckUploadForm(forms.Form):
+    fichier = forms.FileField(
+        label=_("Fichier CSV"),
+        error_messages={
+            "required": _("Choisissez le fichier CSV à vérifier."),
+            "empty": _("Le fichier est vide."),
+            "invalid": _("Le fichier n'a pas été reçu : envoyez-le à nouveau."),
+        },
+        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fichier"].help_text = _(
+            "Un fichier .csv de %(size)s au plus et de %(rows)s lignes au plus."
+        ) % {"size": jobs.megabytes(jobs.max_upload_bytes()), "rows": number_text(MAX_ROWS)}

@@ -32,6 +32,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from quartiers40.core.forms import error_text
+
 from .batch import QPVCheckFileError, qpv_csv_check
 from .enums import CheckRowStatus, QPVCheckJobStatus
 from .models import QPVCheckJob, qpv_check_storage
@@ -184,7 +186,7 @@ def qpv_check_job_run(job_id: int) -> None:
             data = source.read()
         result = qpv_csv_check(data=data, progress=ProgressRecorder(job_id=job.pk))
     except QPVCheckFileError as error:
-        qpv_check_job_fail(job_id=job.pk, message=" ".join(error.messages))
+        qpv_check_job_fail(job_id=job.pk, message=error_text(error))
         return
     except Exception:
         logger.exception("QPV check job %s failed unexpectedly", job.pk)

@@ -128,6 +128,9 @@ def test_refusal_needs_a_reason_and_is_sent(mailoutbox, django_capture_on_commit
     request.organisation.refresh_from_db()
     assert request.organisation.status == OrganisationStatus.REFUSED
     assert "Hors du champ du collectif" in mailoutbox[-1].body
+    # Both moves are logged with the names of their tables.
+    assert action_log_for(request).filter(action="membership_refused").exists()
+    assert action_log_for(request.organisation).filter(action="organisation_refused").exists()
 
 
 def test_a_decided_request_cannot_be_decided_again():
@@ -136,8 +139,29 @@ def test_a_decided_request_cannot_be_decided_again():
     services.membership_request_accept(request=request, actor=coordinator)
     with pytest.raises(ValidationError):
         services.membership_request_refuse(request=request, actor=coordinator, reason="non")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.membership_request_withdraw(request=request, actor=request.requester)
+    assert error.value.messages == ["Cette demande a déjà été traitée."]
+
+
+def test_the_membership_tables_say_who_may_decide():
+    from quartiers40.members.enums import MEMBERSHIP_REQUEST_WORKFLOW, ORGANISATION_WORKFLOW
+
+    request = MembershipRequestFactory()
+    coordinator = CoordinatorFactory()
+    assert MEMBERSHIP_REQUEST_WORKFLOW.allowed(request, coordinator) == {"accept", "refuse"}
+    assert MEMBERSHIP_REQUEST_WORKFLOW.allowed(request, request.requester) == {"withdraw"}
+    assert MEMBERSHIP_REQUEST_WORKFLOW.allowed(request, UserFactory()) == set()
+    assert ORGANISATION_WORKFLOW.allowed(request.organisation, coordinator) == {"join", "refuse"}
+    services.membership_request_accept(request=request, actor=coordinator)
+    assert MEMBERSHIP_REQUEST_WORKFLOW.allowed(request, coordinator) == set()
+    request.organisation.refresh_from_db()
+    assert ORGANISATION_WORKFLOW.allowed(request.organisation, coordinator) == set()
+    assert (
+        action_log_for(request.organisation)
+        .filter(action="organisation_joined_collective")
+        .exists()
+    )
 
 
 def test_only_coordination_decides():

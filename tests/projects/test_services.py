@@ -211,7 +211,7 @@ def test_update_refuses_strangers_archived_projects_and_unknown_fields(owner):
     project = PublishedProjectFactory(carrier=_carrier(owner))
     with pytest.raises(PermissionDenied):
         services.project_update(project=project, actor=UserFactory(), title="Piraté")
-    with pytest.raises(ValueError):
+    with pytest.raises(TypeError):  # the status only moves through the workflow
         services.project_update(project=project, actor=owner, status=ProjectStatus.DRAFT)
     archived = ProjectFactory(carrier=_carrier(owner), status=ProjectStatus.ARCHIVED)
     with pytest.raises(ValidationError):
@@ -257,6 +257,49 @@ def test_projects_of_an_organisation_include_partnerships():
 
 
 def test_a_title_that_would_shadow_a_page_gets_another_slug():
-    from quartiers40.projects.services import _unique_slug
+    assert services.project_slug("Nouveau") == "projet-nouveau"
+    assert services.project_slug("Carte") == "projet-carte"
 
-    assert _unique_slug("Nouveau") == "projet-nouveau"
+
+@pytest.mark.parametrize(
+    ("status", "owner_may", "team_may"),
+    [
+        (ProjectStatus.DRAFT, {"submit", "archive"}, {"submit", "archive"}),
+        (ProjectStatus.RETURNED, {"submit", "archive"}, {"submit", "archive"}),
+        (ProjectStatus.SUBMITTED, {"archive"}, {"publish", "return", "archive"}),
+        (ProjectStatus.PUBLISHED, {"archive"}, {"archive"}),
+        (ProjectStatus.ARCHIVED, set(), set()),
+    ],
+)
+def test_the_workflow_table_says_who_may_do_what_from_each_state(
+    owner, coordinator, status, owner_may, team_may
+):
+    from quartiers40.projects.enums import PROJECT_WORKFLOW
+
+    project = ProjectFactory(carrier=_carrier(owner), status=status)
+    assert PROJECT_WORKFLOW.allowed(project, owner) == owner_may
+    assert PROJECT_WORKFLOW.allowed(project, coordinator) == team_may
+    assert PROJECT_WORKFLOW.allowed(project, UserFactory()) == set()
+    assert PROJECT_WORKFLOW.log_names() == {
+        "project_submitted",
+        "project_published",
+        "project_returned",
+        "project_archived",
+    }
+
+
+def test_a_transition_from_the_wrong_state_keeps_its_message(coordinator):
+    project = ProjectFactory(status=ProjectStatus.DRAFT)
+    with pytest.raises(ValidationError) as error:
+        services.project_publish(project=project, actor=coordinator)
+    assert error.value.messages == ["Cette action n'est pas possible pour un projet « Brouillon »."]
+
+
+def test_the_update_service_takes_every_editable_field_by_name():
+    import inspect
+
+    from quartiers40.projects.models import PROJECT_EDITABLE_FIELDS, PROJECT_EDITABLE_RELATIONS
+
+    for service in (services.project_create, services.project_update):
+        names = set(inspect.signature(service).parameters)
+        assert set(PROJECT_EDITABLE_FIELDS) | set(PROJECT_EDITABLE_RELATIONS) <= names

@@ -372,3 +372,18 @@ def test_the_catalogue_links_its_open_data(client):
     page = _page(client, CATALOGUE)
     for name in ("project_export_csv", "project_export_json", "project_export_geojson"):
         assert reverse(f"api:{name}") in page
+
+
+def test_the_pages_offer_the_actions_the_workflow_allows(client):
+    membership = MembershipFactory()
+    client.force_login(membership.user)
+    submitted = ProjectFactory(carrier=membership.organisation, status=ProjectStatus.SUBMITTED)
+    page = _page(client, _detail(submitted))
+    assert "Archiver" in page and "Modifier le projet" in page and "Publier" not in page
+    edit = _page(client, reverse("projects:edit", args=[submitted.slug]))
+    assert "Soumettre à l'équipe" not in edit
+    returned = ProjectFactory(carrier=membership.organisation, status=ProjectStatus.RETURNED)
+    assert "Soumettre à l'équipe" in _page(client, reverse("projects:edit", args=[returned.slug]))
+    archived = ProjectFactory(carrier=membership.organisation, status=ProjectStatus.ARCHIVED)
+    page = _page(client, _detail(archived))
+    assert "Archiver" not in page and "Modifier le projet" not in page

@@ -293,3 +293,19 @@ def test_error_for_too_many_rows_before_any_processing(geocoder):
     assert error.value.code == "too_many_rows"
     assert geocoder.requests == []
     assert calls == []
+
+
+def test_uploaded_formulas_come_back_as_text_in_the_result():
+    """CSV injection: the result echoes the uploaded columns and opens in a spreadsheet."""
+    _result, rows = _check(
+        "nom,latitude,longitude\n"
+        f'"=HYPERLINK(""http://evil"",""x"")",{GOUTTE_DOR[0]},{GOUTTE_DOR[1]}\n'
+        f"@SUM(1),{GARE_DU_NORD[0]},{GARE_DU_NORD[1]}\n"
+        f"-2.35,{GOUTTE_DOR[0]},{GOUTTE_DOR[1]}\n"
+    )
+    assert [row["nom"] for row in rows] == [
+        '\'=HYPERLINK("http://evil","x")',
+        "'@SUM(1)",
+        "-2.35",  # a plain number is data, not a formula
+    ]
+    assert rows[0]["qpv_code"] == "QN07511M"

@@ -343,6 +343,26 @@ def test_the_result_downloads_with_a_proper_name(
     assert b"QN07511M" in content
 
 
+def test_the_downloaded_result_neutralises_uploaded_formulas(
+    client, goutte_dor, django_capture_on_commit_callbacks
+):
+    """CSV injection: people open the result in a spreadsheet; a formula stays text."""
+    uploaded = (
+        b"nom;latitude;longitude\n"
+        b'"=HYPERLINK(""http://evil"",""x"")";48.8867;2.3539\n'
+        b"@SUM(1);48.8867;2.3539\n"
+    )
+    post(client, django_capture_on_commit_callbacks, csv_file(uploaded))
+    run_worker()
+    job = QPVCheckJob.objects.get()
+
+    response = client.get(job_url(job, "resultat.csv"))
+
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").split("\r\n")
+    assert lines[1].startswith('"\'=HYPERLINK(""http://evil"",""x"")";')
+    assert lines[2].startswith("'@SUM(1);")
+
+
 def test_the_result_is_not_there_before_the_end(client):
     job = make_job(status=QPVCheckJobStatus.RUNNING)
 

@@ -19,12 +19,7 @@ router = Router(tags=["Organisations"])
 
 def _member_organisation(slug: str) -> Organisation:
     """Candidates and refused organisations are not public: for the API they do not exist."""
-    organisation = (
-        Organisation.objects.members_of_collective()
-        .prefetch_related(selectors.qpvs_prefetch())
-        .filter(slug=slug)
-        .first()
-    )
+    organisation = selectors.member_organisation_by_slug(slug)
     if organisation is None:
         raise ApiError(
             status=404, message=_("Aucune organisation membre du collectif n'a cet identifiant.")

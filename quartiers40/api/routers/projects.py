@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from quartiers40.members.models import Organisation
+from quartiers40.members import selectors as member_selectors
 from quartiers40.projects import exports, permissions, selectors, services
 from quartiers40.projects.models import Project
 
@@ -58,7 +58,7 @@ def _relations(changes: dict) -> dict:
         relations["qpvs"] = qpvs_from_codes(changes.pop("qpvs"))
     if "partners" in changes:
         slugs = list(dict.fromkeys(changes.pop("partners")))
-        partners = list(Organisation.objects.members_of_collective().filter(slug__in=slugs))
+        partners = member_selectors.member_organisations_with_slugs(slugs)
         unknown = sorted(set(slugs) - {partner.slug for partner in partners})
         if unknown:
             raise field_error(
@@ -158,7 +158,7 @@ def project_detail(request: HttpRequest, project_id: int):
 )
 def project_create(request: HttpRequest, payload: ProjectCreateIn):
     changes = payload.changes()
-    carrier = Organisation.objects.filter(slug=changes.pop("carrier")).first()
+    carrier = member_selectors.organisation_by_slug(changes.pop("carrier"))
     if carrier is None:
         raise field_error("carrier", _("Aucune organisation n'a cet identifiant."))
     if not permissions.can_create_project_for(request.auth, carrier):

@@ -13,9 +13,11 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from quartiers40.core.forms import form_errors_apply
 from quartiers40.core.ratelimit import client_ip, rate_limit_check, rate_limit_reset
 
 from .. import permissions, selectors, services
+from ..enums import MEMBERSHIP_REQUEST_WORKFLOW
 from ..forms import (
     ApiTokenForm,
     DeleteAccountForm,
@@ -38,14 +40,6 @@ def _too_many(request, template: str, context: dict, retry_after: int) -> HttpRe
     return response
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 def sign_up(request):
     if request.user.is_authenticated:
         return redirect("members:account")
@@ -63,7 +57,7 @@ def sign_up(request):
                     is_resident=form.cleaned_data["is_resident"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                form_errors_apply(form, error)
             else:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 return redirect("members:verification_sent")
@@ -157,16 +151,26 @@ class ResetCompleteView(auth_views.PasswordResetCompleteView):
 def account(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Vos informations sont enregistrées."))
-        return redirect("members:account")
+        try:
+            services.user_profile_update(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors_apply(form, error)
+        else:
+            messages.success(request, _("Vos informations sont enregistrées."))
+            return redirect("members:account")
+    requests = list(selectors.membership_requests_of(request.user))
     return render(
         request,
         "members/account.html",
         {
             "form": form,
             "memberships": selectors.organisations_of(request.user),
-            "requests": request.user.membership_requests.select_related("organisation"),
+            "requests": requests,
+            "withdrawable": {
+                item.pk
+                for item in requests
+                if MEMBERSHIP_REQUEST_WORKFLOW.can(item, "withdraw", request.user)
+            },
         },
     )
 
@@ -186,7 +190,7 @@ def account_delete(request):
         try:
             services.user_delete(user=request.user)
         except ValidationError as error:
-            form.add_error(None, error.messages)
+            form_errors_apply(form, error)
         else:
             logout(request)
             messages.success(request, _("Votre compte et vos données personnelles sont supprimés."))
@@ -204,7 +208,7 @@ def api_tokens(request):
                 user=request.user, name=form.cleaned_data["name"]
             )
         except ValidationError as error:
-            form.add_error(None, error.messages)
+            form_errors_apply(form, error)
         else:
             form = ApiTokenForm()
     return render(

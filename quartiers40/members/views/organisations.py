@@ -9,12 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from quartiers40.core.forms import error_text, form_errors_apply
 from quartiers40.core.sections import ORGANISATION_PAGE, sections_for
 from quartiers40.core.selectors import action_log_for
 from quartiers40.territories.selectors import qpv_summary_get
 
 from .. import permissions, selectors, services
-from ..enums import MembershipRequestStatus
+from ..enums import MEMBERSHIP_REQUEST_WORKFLOW
 from ..forms import (
     DecisionForm,
     DirectoryFilterForm,
@@ -24,7 +25,6 @@ from ..forms import (
     RoleForm,
 )
 from ..models import Invitation, MembershipRequest, Organisation, OrganisationMembership
-from .accounts import _apply_errors
 
 PAGE_SIZE = 20
 
@@ -86,7 +86,7 @@ def organisation_edit(request, slug: str):
                 organisation=organisation, actor=request.user, qpvs=qpvs, **data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_apply(form, error)
         else:
             messages.success(request, _("La fiche de l'organisation est mise à jour."))
             return redirect(organisation)
@@ -110,7 +110,7 @@ def organisation_people(request, slug: str):
                 actor=request.user,
             )
         except ValidationError as error:
-            _apply_errors(invitation_form, error)
+            form_errors_apply(invitation_form, error)
         else:
             messages.success(request, _("L'invitation est envoyée."))
             return redirect("members:organisation_people", slug=organisation.slug)
@@ -143,7 +143,7 @@ def membership_role(request, slug: str, pk: int):
                 membership=membership, role=form.cleaned_data["role"], actor=request.user
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
         else:
             messages.success(
                 request, _("Le rôle de %(name)s est modifié.") % {"name": membership.user}
@@ -163,7 +163,7 @@ def membership_remove(request, slug: str, pk: int):
     try:
         services.membership_remove(membership=membership, actor=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
         return redirect(
             "members:account" if leaving else "members:organisation_people",
             **({} if leaving else {"slug": slug}),
@@ -194,7 +194,7 @@ def invitation_accept(request, token: str):
         try:
             services.invitation_accept(invitation=invitation, user=request.user)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
         else:
             messages.success(
                 request,
@@ -217,7 +217,7 @@ def join(request):
                 message=form.cleaned_data["message"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_apply(form, error)
         else:
             messages.success(
                 request,
@@ -237,7 +237,7 @@ def membership_request_withdraw(request, pk: int):
     try:
         services.membership_request_withdraw(request=membership_request, actor=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("Votre demande est retirée."))
     return redirect("members:account")
@@ -256,9 +256,7 @@ def moderation_queue(request):
         "members/moderation_queue.html",
         {
             "requests": selectors.moderation_queue(),
-            "recent": MembershipRequest.objects.exclude(status=MembershipRequestStatus.PENDING)
-            .select_related("requester", "organisation", "decided_by")
-            .order_by("-decided_at")[:10],
+            "recent": selectors.membership_requests_recently_decided(),
         },
     )
 
@@ -290,7 +288,7 @@ def moderation_decide(request, pk: int):
             else:
                 raise ValidationError(_("Choisissez d'accepter ou de refuser."))
         except ValidationError as error:
-            _apply_errors(
+            form_errors_apply(
                 form,
                 ValidationError({"reason": error.messages})
                 if not hasattr(error, "error_dict")
@@ -303,6 +301,10 @@ def moderation_decide(request, pk: int):
         "members/moderation_decide.html",
         {
             "membership_request": membership_request,
+            "can_decide": bool(
+                {"accept", "refuse"}
+                & MEMBERSHIP_REQUEST_WORKFLOW.allowed(membership_request, request.user)
+            ),
             "form": form,
             "history": selectors.membership_request_history(membership_request),
         },

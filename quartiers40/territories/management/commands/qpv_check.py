@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from quartiers40.core.forms import error_text
 from quartiers40.territories.batch import QPVCheckFileError, qpv_csv_check
 from quartiers40.territories.enums import CheckRowStatus
 from quartiers40.territories.management.progress import ProgressBar
@@ -33,7 +34,7 @@ class Command(BaseCommand):
         try:
             result = qpv_csv_check(data=source.read_bytes(), progress=bar)
         except QPVCheckFileError as error:
-            raise CommandError(" ".join(error.messages)) from error
+            raise CommandError(error_text(error)) from error
         finally:
             if bar:
                 bar.close()

@@ -19,9 +19,9 @@ from django.views.decorators.http import require_GET
 from quartiers40.core.middleware import CONTENT_SECURITY_POLICY
 from quartiers40.core.sections import QPV_PAGE, sections_for
 
-from . import selectors
-from .conf import conf
-from .forms import QPVCheckForm, QPVDirectoryFilterForm
+from .. import selectors
+from ..conf import conf
+from ..forms import QPVCheckForm, QPVDirectoryFilterForm
 
 PAGE_SIZE = 50
 # Perimeters are sent for a map window of at most this many degrees a side, and at most

@@ -10,7 +10,6 @@ download the result, and nobody can guess it. The pages work without JavaScript 
 "Mettre à jour" link reloads the page); with it, the page updates itself.
 """
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -18,42 +17,20 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from quartiers40.core.ratelimit import client_ip, rate_limit_check
 
-from . import jobs
-from .batch import MAX_ROWS
-from .enums import QPVCheckJobStatus
-from .models import QPVCheckJob
+from .. import jobs
+from ..batch import MAX_ROWS, number_text
+from ..enums import QPVCheckJobStatus
+from ..forms import QPVCheckUploadForm
+from ..models import QPVCheckJob
 
 RATE_LIMIT_IP_SCOPE = "qpv_check_ip"
 RATE_LIMIT_ACCOUNT_SCOPE = "qpv_check_account"
-
-
-def _number(value: int) -> str:
-    return f"{value:,}".replace(",", "\u202f")
-
-
-class QPVCheckUploadForm(forms.Form):
-    fichier = forms.FileField(
-        label=gettext_lazy("Fichier CSV"),
-        error_messages={
-            "required": gettext_lazy("Choisissez le fichier CSV à vérifier."),
-            "empty": gettext_lazy("Le fichier est vide."),
-            "invalid": gettext_lazy("Le fichier n'a pas été reçu : envoyez-le à nouveau."),
-        },
-        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["fichier"].help_text = _(
-            "Un fichier .csv de %(size)s au plus et de %(rows)s lignes au plus."
-        ) % {"size": jobs.megabytes(jobs.max_upload_bytes()), "rows": _number(MAX_ROWS)}
 
 
 class UploadSizeLimit(FileUploadHandler):
@@ -132,7 +109,7 @@ def _upload_page(request: HttpRequest, form, *, rate_limited: str = "", status: 
         {
             "form": form,
             "rate_limited": rate_limited,
-            "max_rows": _number(MAX_ROWS),
+            "max_rows": number_text(MAX_ROWS),
             "max_size": jobs.megabytes(jobs.max_upload_bytes()),
             "retention_days": jobs.retention_days(),
         },
@@ -165,13 +142,13 @@ def job_state(job: QPVCheckJob) -> dict:
         text = _("lecture du fichier.")
     elif job.status == QPVCheckJobStatus.RUNNING:
         text = _("%(done)s lignes vérifiées sur %(total)s (%(percent)s %%).") % {
-            "done": _number(done),
-            "total": _number(total),
+            "done": number_text(done),
+            "total": number_text(total),
             "percent": percent,
         }
     elif job.status == QPVCheckJobStatus.DONE:
         text = _("%(total)s lignes vérifiées. Le résultat est prêt.") % {
-            "total": _number(total or 0)
+            "total": number_text(total or 0)
         }
     else:
         text = _("le fichier n'a pas pu être vérifié.")
