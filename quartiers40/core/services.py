@@ -1,7 +1,25 @@
+from typing import Any
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from .models import ActionLog
+
+
+class Unchanged:
+    """The default of an update service's fields: not sent, left as it is.
+
+        def project_update(*, project, actor, title: str = UNCHANGED, ...):
+            if title is not UNCHANGED: project.title = title
+
+    (`None` cannot say it: "no funding" is a value a person may send.)
+    """
+
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+
+UNCHANGED: Any = Unchanged()
 
 
 def action_log_record(

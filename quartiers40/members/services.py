@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from quartiers40.core.db import lock_row, unique_slug
 from quartiers40.core.emails import absolute_url, email_each, email_send
-from quartiers40.core.services import action_log_record
+from quartiers40.core.services import UNCHANGED, action_log_record
 from quartiers40.territories.models import QPV
 
 from . import permissions
@@ -38,16 +38,6 @@ from .models import (
 )
 
 EMAIL_VERIFICATION_SALT = "quartiers40.members.email-verification"
-
-
-class Unchanged:
-    """The default of the update services' fields: not sent, left as it is."""
-
-    def __repr__(self) -> str:
-        return "UNCHANGED"
-
-
-UNCHANGED: Any = Unchanged()
 
 
 # --- Accounts ---------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from quartiers40.core.db import lock_row, unique_slug
 from quartiers40.core.emails import absolute_url, email_each
-from quartiers40.core.services import action_log_record
+from quartiers40.core.services import UNCHANGED, action_log_record
 from quartiers40.members.models import Organisation, User
 from quartiers40.territories.models import QPV
 
@@ -49,16 +49,6 @@ RESERVED_SLUGS = {"nouveau", "carte"}
 
 def project_slug(title: str) -> str:
     return unique_slug(Project, title, fallback="projet", reserved=RESERVED_SLUGS)
-
-
-class Unchanged:
-    """The default of project_update's fields: not sent, left as it is."""
-
-    def __repr__(self) -> str:
-        return "UNCHANGED"
-
-
-UNCHANGED: Any = Unchanged()
 
 
 def project_missing_fields(project: Project) -> dict[str, str]:

@@ -4,10 +4,8 @@ import csv
 import io
 import logging
 import os
-import signal
 from datetime import timedelta
 from pathlib import Path
-from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -17,6 +15,7 @@ from django_tasks_db.models import DBTaskResult
 from quartiers40.territories import jobs
 from quartiers40.territories.enums import QPVCheckJobStatus
 from quartiers40.territories.models import QPVCheckJob
+from tests.tasks import run_worker
 
 from . import fake_geocoder
 from .factories import QPVFactory, box
@@ -32,36 +31,6 @@ COORDINATES_CSV = (
     "Illisible;abc;2.35\n"
 ).encode()
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-
-def run_worker() -> None:
-    """Run every queued task with the real worker, as `manage.py db_worker --batch` does.
-
-    The command installs signal handlers and sets its loggers' levels: both are put back.
-    It also closes the database connection when it sees it inside a transaction, which the
-    test's own transaction is: that check is turned off here.
-    """
-    signals = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
-    handlers = {number: signal.getsignal(number) for number in signals}
-    loggers = [logging.getLogger(name) for name in ("django_tasks", "django_tasks_db")]
-    levels = [logger.level for logger in loggers]
-    try:
-        with mock.patch(
-            "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
-        ):
-            call_command(
-                "db_worker",
-                "--batch",
-                "--no-startup-delay",
-                "--no-reload",
-                verbosity=0,
-                stdout=io.StringIO(),
-            )
-    finally:
-        for number, handler in handlers.items():
-            signal.signal(number, handler)
-        for logger, level in zip(loggers, levels, strict=True):
-            logger.setLevel(level)
 
 
 @pytest.fixture
