@@ -36,6 +36,56 @@ urlpatterns = [
     path("<slug:slug>/organisation/inscrits.csv", views.registrants_csv, name="registrants_csv"),
     path("<slug:slug>/organisation/accueil/", views.checkin, name="checkin"),
     path("<slug:slug>/organisation/ordre-du-jour/", views.agenda_builder, name="agenda_builder"),
+    path(
+        "<slug:slug>/organisation/ordre-du-jour/enregistrer/",
+        views.agenda_item_save,
+        name="agenda_item_save",
+    ),
+    path(
+        "<slug:slug>/organisation/ordre-du-jour/<int:pk>/monter/",
+        views.agenda_item_up,
+        name="agenda_item_up",
+    ),
+    path(
+        "<slug:slug>/organisation/ordre-du-jour/<int:pk>/descendre/",
+        views.agenda_item_down,
+        name="agenda_item_down",
+    ),
+    path(
+        "<slug:slug>/organisation/ordre-du-jour/<int:pk>/retirer/",
+        views.agenda_item_delete,
+        name="agenda_item_delete",
+    ),
+    path(
+        "<slug:slug>/organisation/propositions/<int:pk>/retenir/",
+        views.pitch_accept,
+        name="pitch_accept",
+    ),
+    path(
+        "<slug:slug>/organisation/propositions/<int:pk>/ne-pas-retenir/",
+        views.pitch_decline,
+        name="pitch_decline",
+    ),
     path("<slug:slug>/organisation/compte-rendu/", views.minutes_edit, name="minutes_edit"),
+    path(
+        "<slug:slug>/organisation/compte-rendu/publier/",
+        views.minutes_publish,
+        name="minutes_publish",
+    ),
+    path(
+        "<slug:slug>/organisation/compte-rendu/enregistrer/",
+        views.minutes_save,
+        name="minutes_save",
+    ),
+    path(
+        "<slug:slug>/organisation/compte-rendu/ressources/",
+        views.resource_add,
+        name="resource_add",
+    ),
+    path(
+        "<slug:slug>/organisation/compte-rendu/ressources/<int:pk>/retirer/",
+        views.resource_delete,
+        name="resource_delete",
+    ),
     path("<slug:slug>/organisation/actions/", views.actions_manage, name="actions_manage"),
 ]
