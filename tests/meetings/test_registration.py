@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -94,8 +93,7 @@ def test_confirming_twice_changes_nothing():
 def test_a_mediator_registers_a_resident_who_gets_a_seat_at_once():
     edition = EditionFactory()
     mediator = MembershipFactory().user
-    registration = register_for(edition, mediator, name="Mme Benali", phone="0600000000"
-    )
+    registration = register_for(edition, mediator, name="Mme Benali", phone="0600000000")
     assert registration.status == RegistrationStatus.CONFIRMED
     assert registration.registered_by == mediator
     assert registration.user is None

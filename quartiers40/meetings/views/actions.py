@@ -24,7 +24,10 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_update_action_item(request.user, item):
         raise PermissionDenied
     form = ActionStatusForm(
-        request.POST or None, initial={"status": item.status, "status_note": item.status_note}
+        request.POST or None,
+        item=item,
+        user=request.user,
+        initial={"status": item.status, "status_note": item.status_note},
     )
     if request.method == "POST" and form.is_valid():
         try:
