@@ -80,10 +80,18 @@ def _check_registrable(edition: Edition, attendance: str, *, now: datetime) -> N
         )
 
 
-def _check_email_free(edition: Edition, email: str) -> None:
-    """One active registration per address and edition, for people without an account."""
+def _check_not_registered(edition: Edition, registration: Registration) -> None:
+    """One active registration per person and edition: per account, or per address for
+    people without one."""
     active = edition.registrations.filter(status__in=ACTIVE_REGISTRATION_STATUSES)
-    if email and active.filter(user__isnull=True, email__iexact=email).exists():
+    if registration.user is not None:
+        if active.filter(user=registration.user).exists():
+            raise ValidationError(
+                _("Vous êtes déjà inscrit·e à cette rencontre."), code="duplicate"
+            )
+    elif registration.email and (
+        active.filter(user__isnull=True, email__iexact=registration.email).exists()
+    ):
         raise ValidationError(
             {"email": _("Cette adresse est déjà inscrite à cette rencontre.")}, code="duplicate"
         )
@@ -112,8 +120,12 @@ def _registration_add(
     take_seat: bool,
     now: datetime,
 ) -> Registration:
-    """The step every registration takes, under the edition lock: a seat or the waiting
-    list (`take_seat`), else the e-mail address to confirm first; saved, logged, told."""
+    """The step every registration takes: lock the edition, check it is open and the person
+    not registered yet, then a seat or the waiting list (`take_seat`), else the e-mail
+    address to confirm first; saved, logged, told."""
+    edition_lock(edition)
+    _check_registrable(edition, registration.attendance, now=now)
+    _check_not_registered(edition, registration)
     registration.edition = edition
     if take_seat:
         registration.status = _take_place(edition, registration, now=now)
@@ -153,11 +165,6 @@ def registration_create(
     if not actor.is_authenticated:
         raise PermissionDenied
     now = now or timezone.now()
-    edition_lock(edition)
-    _check_registrable(edition, attendance, now=now)
-    active = edition.registrations.filter(status__in=ACTIVE_REGISTRATION_STATUSES)
-    if active.filter(user=actor).exists():
-        raise ValidationError(_("Vous êtes déjà inscrit·e à cette rencontre."), code="duplicate")
     registration = Registration(
         user=actor,
         name=actor.display_name or actor.email,
@@ -192,9 +199,6 @@ def registration_create_for_guest(
         errors["email"] = _("Indiquez votre adresse e-mail.")
     if errors:
         raise ValidationError(errors)
-    edition_lock(edition)
-    _check_registrable(edition, attendance, now=now)
-    _check_email_free(edition, email)
     registration = Registration(
         name=name,
         email=email,
@@ -227,9 +231,6 @@ def registration_create_on_behalf(
     name, email = (name or "").strip(), (email or "").strip()
     if not name:
         raise ValidationError({"name": _("Indiquez le nom de la personne.")})
-    edition_lock(edition)
-    _check_registrable(edition, attendance, now=now)
-    _check_email_free(edition, email)
     registration = Registration(
         name=name,
         email=email,
