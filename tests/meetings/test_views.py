@@ -321,7 +321,7 @@ def test_local_series_proposed_then_approved(client):
     assert client.get(reverse("meetings:series_queue")).status_code == 403
     client.force_login(CoordinatorFactory())
     assert "Petit déj de Sevran" in client.get(reverse("meetings:series_queue")).content.decode()
-    client.post(reverse("meetings:series_decide", args=[series.slug]), {"decision": "approve"})
+    client.post(reverse("meetings:series_approve", args=[series.slug]))
     series.refresh_from_db()
     assert series.status == SeriesStatus.APPROVED
 

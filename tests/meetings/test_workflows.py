@@ -231,3 +231,24 @@ def test_the_registrants_export_neutralises_formulas(client):
     assert row.startswith("\"'=HYPERLINK(")
     assert "'@SUM(1+1)" in row
     assert ",=HYPERLINK" not in body and '"=HYPERLINK' not in body
+
+
+def test_the_coordination_refuses_a_series_with_a_reason_at_its_own_address(client):
+    from quartiers40.meetings.enums import SeriesStatus
+    from tests.members.factories import CoordinatorFactory
+
+    from .factories import LocalSeriesFactory
+
+    series = LocalSeriesFactory(status=SeriesStatus.PENDING)
+    client.force_login(CoordinatorFactory())
+    page = client.get(reverse("meetings:series_queue")).content.decode()
+    assert reverse("meetings:series_refuse", args=[series.slug]) in page
+    url = reverse("meetings:series_refuse", args=[series.slug])
+    response = client.post(url, {"reason": ""}, follow=True)
+    assert "Expliquez la raison du refus." in response.content.decode()
+    client.post(url, {"reason": "Hors du collectif"})
+    series.refresh_from_db()
+    assert (series.status, series.decision_reason) == (SeriesStatus.REFUSED, "Hors du collectif")
+    response = client.post(reverse("meetings:series_approve", args=[series.slug]), follow=True)
+    assert "Cette série a déjà été examinée." in response.content.decode()
+    assert ActionLog.objects.filter(action="series_refused").count() == 1

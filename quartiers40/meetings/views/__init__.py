@@ -27,7 +27,7 @@ from .registrations import (
     registration_confirm_email,
     registration_manage,
 )
-from .series import series_create, series_decide, series_queue
+from .series import series_approve, series_create, series_queue, series_refuse
 
 __all__ = [
     "action_update",
@@ -64,9 +64,10 @@ __all__ = [
     "registration_manage",
     "resource_add",
     "resource_delete",
+    "series_approve",
     "series_create",
-    "series_decide",
     "series_detail",
     "series_ics",
     "series_queue",
+    "series_refuse",
 ]

@@ -59,17 +59,27 @@ def series_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def series_decide(request: HttpRequest, slug: str) -> HttpResponse:
+def series_approve(request: HttpRequest, slug: str) -> HttpResponse:
     series = get_object_or_404(Series, slug=slug)
     try:
-        if request.POST.get("decision") == "approve":
-            services.series_approve(series=series, actor=request.user)
-            messages.success(request, _("La série est validée."))
-        else:
-            form = ReasonForm(request.POST)
-            reason = form.cleaned_data["reason"] if form.is_valid() else ""
-            services.series_refuse(series=series, actor=request.user, reason=reason)
-            messages.success(request, _("La série est refusée."))
+        services.series_approve(series=series, actor=request.user)
     except ValidationError as error:
         messages.error(request, error_text(error))
+    else:
+        messages.success(request, _("La série est validée."))
+    return redirect("meetings:series_queue")
+
+
+@login_required
+@require_POST
+def series_refuse(request: HttpRequest, slug: str) -> HttpResponse:
+    series = get_object_or_404(Series, slug=slug)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.series_refuse(series=series, actor=request.user, reason=reason)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, _("La série est refusée."))
     return redirect("meetings:series_queue")
