@@ -2,12 +2,12 @@
 
 from django.urls import path
 
-from . import calendar_views
+from . import views
 
 app_name = "meetings_calendar"
 
 urlpatterns = [
-    path("agenda/<str:token>.ics", calendar_views.personal_ics, name="personal"),
-    path("serie/<slug:slug>.ics", calendar_views.series_ics, name="series"),
-    path("<slug:slug>.ics", calendar_views.edition_ics, name="edition"),
+    path("agenda/<str:token>.ics", views.personal_ics, name="personal"),
+    path("serie/<slug:slug>.ics", views.series_ics, name="series"),
+    path("<slug:slug>.ics", views.edition_ics, name="edition"),
 ]

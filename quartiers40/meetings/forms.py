@@ -6,7 +6,7 @@ from quartiers40.core.widgets import FastSelect
 from quartiers40.members.models import Organisation, User
 from quartiers40.projects.models import Project
 
-from .enums import ActionItemStatus, Attendance, ResourceKind
+from .enums import ACTION_ITEM_WORKFLOW, ActionItemStatus, Attendance, ResourceKind
 from .models import ActionItem, AgendaItem, Edition, EditionResource
 from .services import EDITION_EDITABLE_FIELDS
 
@@ -308,6 +308,18 @@ class ActionStatusForm(forms.Form):
     status_note = forms.CharField(
         label=_("Où en est-on ? (facultatif)"), required=False, max_length=500
     )
+
+    def __init__(self, *args, item: ActionItem, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The current status, and those the table lets this person move the action to.
+        allowed = {
+            ACTION_ITEM_WORKFLOW[name].target for name in ACTION_ITEM_WORKFLOW.allowed(item, user)
+        }
+        self.fields["status"].choices = [
+            (value, label)
+            for value, label in ActionItemStatus.choices
+            if value == item.status or value in allowed
+        ]
 
 
 class SearchForm(forms.Form):

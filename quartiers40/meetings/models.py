@@ -25,6 +25,12 @@ from .enums import (
     SeriesKind,
     SeriesStatus,
 )
+from .querysets import (
+    ActionItemQuerySet,
+    EditionQuerySet,
+    RegistrationQuerySet,
+    SeriesQuerySet,
+)
 
 MAX_RESOURCE_BYTES = 20 * 1024 * 1024
 RESOURCE_EXTENSIONS = ["pdf", "odp", "pptx", "odt", "docx"]
@@ -37,14 +43,6 @@ def validate_resource_upload(file) -> None:
 
 def new_registration_token() -> str:
     return secrets.token_urlsafe(32)
-
-
-class SeriesQuerySet(models.QuerySet):
-    def approved(self) -> "SeriesQuerySet":
-        return self.filter(status=SeriesStatus.APPROVED)
-
-    def pending(self) -> "SeriesQuerySet":
-        return self.filter(status=SeriesStatus.PENDING)
 
 
 class Series(models.Model):
@@ -110,24 +108,6 @@ class Series(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == SeriesStatus.APPROVED
-
-
-class EditionQuerySet(models.QuerySet):
-    def published(self) -> "EditionQuerySet":
-        return self.filter(status=EditionStatus.PUBLISHED, series__status=SeriesStatus.APPROVED)
-
-    def visible(self) -> "EditionQuerySet":
-        """Public: published or cancelled (a cancelled edition keeps its page)."""
-        return self.filter(
-            status__in=[EditionStatus.PUBLISHED, EditionStatus.CANCELLED],
-            series__status=SeriesStatus.APPROVED,
-        )
-
-    def upcoming(self, now=None) -> "EditionQuerySet":
-        return self.filter(ends_at__gte=now or timezone.now()).order_by("starts_at", "pk")
-
-    def past(self, now=None) -> "EditionQuerySet":
-        return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at", "-pk")
 
 
 class Edition(models.Model):
@@ -247,20 +227,6 @@ class Edition(models.Model):
         if attendance == Attendance.ON_SITE:
             return self.onsite_capacity
         return self.online_capacity
-
-
-class RegistrationQuerySet(models.QuerySet):
-    def active(self) -> "RegistrationQuerySet":
-        return self.filter(status__in=ACTIVE_REGISTRATION_STATUSES)
-
-    def holding_seat(self) -> "RegistrationQuerySet":
-        return self.filter(status__in=SEAT_HOLDING_STATUSES)
-
-    def confirmed(self) -> "RegistrationQuerySet":
-        return self.filter(status=RegistrationStatus.CONFIRMED)
-
-    def waiting(self) -> "RegistrationQuerySet":
-        return self.filter(status=RegistrationStatus.WAITING).order_by("sequence", "pk")
 
 
 class Registration(models.Model):
@@ -461,14 +427,6 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-
-class ActionItemQuerySet(models.QuerySet):
-    def still_open(self) -> "ActionItemQuerySet":
-        return self.filter(status__in=OPEN_ACTION_STATUSES)
-
-    def overdue(self, today=None) -> "ActionItemQuerySet":
-        return self.still_open().filter(due_date__lt=today or timezone.localdate())
 
 
 class ActionItem(models.Model):

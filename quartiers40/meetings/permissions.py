@@ -1,7 +1,8 @@
 """Who may do what with meetings. Views, the API and templates all ask here.
 
-Roles are checked here; whether a transition fits the current status is checked by the
-services, under a row lock.
+Roles are checked here; whether a transition fits the current status is said by the
+transition tables of `enums.py` (their `who` names the predicates below), checked by the
+services under a row lock.
 """
 
 from quartiers40.challenges.permissions import is_challenge_manager
@@ -10,7 +11,7 @@ from quartiers40.members.permissions import is_coordination
 from quartiers40.projects.permissions import is_owner as is_project_owner
 
 from .enums import EditionStatus, RegistrationStatus, SeriesKind, SeriesStatus
-from .models import ActionItem, Edition, Registration, Series
+from .models import ActionItem, Edition, PitchApplication, Registration, Series
 
 
 def _active(user) -> bool:
@@ -127,6 +128,32 @@ def is_action_owner(user, item: ActionItem) -> bool:
 def can_update_action_item(user, item: ActionItem) -> bool:
     """Owners (the person, or the people of the organisation) and the edition's organisers."""
     return is_action_owner(user, item) or can_organise(user, item.edition)
+
+
+def can_decide_pitch(user, pitch: PitchApplication) -> bool:
+    return can_edit_agenda(user, pitch.edition)
+
+
+def holds_registration_link(user, registration: Registration) -> bool:
+    """Whoever holds the registration's secret link (its token), signed in or not.
+
+    The link itself is the proof: the view found the registration by its token, and the
+    service checks the transition with `authorised=True`.
+    """
+    return True
+
+
+def can_cancel_registration(user, registration: Registration) -> bool:
+    """The person registered, the mediator who registered them, the edition's organisers."""
+    if not _active(user):
+        return False
+    if user.pk in (registration.user_id, registration.registered_by_id):
+        return True
+    return can_organise(user, registration.edition)
+
+
+def can_check_in_registration(user, registration: Registration) -> bool:
+    return can_check_in(user, registration.edition)
 
 
 def can_register_on_behalf(user, edition: Edition) -> bool:

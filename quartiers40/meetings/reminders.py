@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from quartiers40.core.db import lock_row
 from quartiers40.core.emails import absolute_url, email_each, email_send
 from quartiers40.core.services import action_log_record
 
@@ -81,15 +82,12 @@ def edition_reminders_send(*, now: datetime) -> int:
     candidates = list(registrations_to_remind(now=now).values_list("pk", flat=True))
     for registration_id in candidates:
         with transaction.atomic():
-            registration = (
-                registrations_to_remind(now=now)
-                .select_for_update(of=("self",))
-                .select_related("edition", "edition__series", "user")
-                .filter(pk=registration_id)
-                .first()
-            )
-            if registration is None or not registration.contact_email:
+            registration = registrations_to_remind(now=now).filter(pk=registration_id).first()
+            if registration is None:
                 continue
+            lock_row(registration, related=("edition", "edition__series", "user"))
+            if registration.reminder_sent_at is not None or not registration.contact_email:
+                continue  # reminded by another worker meanwhile, or no address
             registration.reminder_sent_at = now
             registration.save(update_fields=["reminder_sent_at"])
             _send_edition_reminder(registration, now=now)
@@ -109,15 +107,12 @@ def action_item_reminders_send(*, now: datetime) -> int:
     sent = 0
     for item_id in list(action_items_to_remind(now=now).values_list("pk", flat=True)):
         with transaction.atomic():
-            item = (
-                action_items_to_remind(now=now)
-                .select_for_update(of=("self",))
-                .select_related("edition", "owner_user", "owner_organisation")
-                .filter(pk=item_id)
-                .first()
-            )
+            item = action_items_to_remind(now=now).filter(pk=item_id).first()
             if item is None:
                 continue
+            lock_row(item, related=("edition", "owner_user", "owner_organisation"))
+            if item.last_reminded_at and item.last_reminded_at > now - ACTION_REMINDER_INTERVAL:
+                continue  # reminded by another worker meanwhile
             owners = selectors.action_item_owner_emails(item)
             item.last_reminded_at = now
             item.save(update_fields=["last_reminded_at"])

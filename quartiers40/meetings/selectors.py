@@ -1,11 +1,17 @@
 """Reads of the meetings domain, shared by pages, the API, the ICS feeds and the tasks."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from quartiers40.challenges.models import Challenge
 from quartiers40.members.models import OrganisationMembership
+from quartiers40.members.permissions import is_coordination
+from quartiers40.projects.models import Project
 
 from .enums import (
     ACTIVE_REGISTRATION_STATUSES,
@@ -15,19 +21,40 @@ from .enums import (
     PitchStatus,
     RegistrationStatus,
 )
-from .models import ActionItem, AgendaItem, Edition, PitchApplication, Registration, Series
+from .models import ActionItem, AgendaItem, Edition, Registration, Series
+from .querysets import EditionQuerySet
 
 
-def editions_public() -> QuerySet[Edition]:
+def editions_public() -> EditionQuerySet:
     return Edition.objects.visible().select_related("series", "series__organisation")
 
 
-def editions_upcoming(*, now=None) -> QuerySet[Edition]:
+def editions_upcoming(*, now: datetime | None = None) -> EditionQuerySet:
     return editions_public().upcoming(now)
 
 
-def editions_past(*, now=None) -> QuerySet[Edition]:
+def editions_past(*, now: datetime | None = None) -> EditionQuerySet:
     return editions_public().past(now)
+
+
+def editions_with_seat_counts(editions: QuerySet[Edition]) -> QuerySet[Edition]:
+    """Seats taken and people waiting per attendance mode (`on_site_taken`,
+    `online_waiting`…), counted in the list's own query."""
+    counts: dict[str, Any] = {}
+    for mode in Attendance.values:
+        counts[f"{mode}_taken"] = Count(
+            "registrations",
+            filter=Q(
+                registrations__attendance=mode, registrations__status__in=SEAT_HOLDING_STATUSES
+            ),
+        )
+        counts[f"{mode}_waiting"] = Count(
+            "registrations",
+            filter=Q(
+                registrations__attendance=mode, registrations__status=RegistrationStatus.WAITING
+            ),
+        )
+    return editions.annotate(**counts)
 
 
 def series_public() -> QuerySet[Series]:
@@ -57,6 +84,13 @@ class SeatSummary:
         return self.capacity is not None and self.taken >= self.capacity
 
 
+def seats_taken(edition: Edition, attendance: str) -> int:
+    """Seats held for a mode: confirmed, or offered until the offer's deadline."""
+    return edition.registrations.filter(
+        attendance=attendance, status__in=SEAT_HOLDING_STATUSES
+    ).count()
+
+
 def seat_summaries(edition: Edition) -> list[SeatSummary]:
     """Per attendance mode: capacity, seats held (confirmed or offered), people waiting."""
     counts = {
@@ -69,7 +103,7 @@ def seat_summaries(edition: Edition) -> list[SeatSummary]:
         summaries.append(
             SeatSummary(
                 attendance=attendance,
-                label=Attendance(attendance).label,
+                label=str(Attendance(attendance).label),
                 capacity=edition.capacity_for(attendance),
                 taken=taken,
                 waiting=counts.get((attendance, RegistrationStatus.WAITING), 0),
@@ -78,7 +112,7 @@ def seat_summaries(edition: Edition) -> list[SeatSummary]:
     return summaries
 
 
-def registration_of(user, edition: Edition) -> Registration | None:
+def registration_of(user: Any, edition: Edition) -> Registration | None:
     if not user.is_authenticated:
         return None
     return (
@@ -109,7 +143,7 @@ def waiting_position(registration: Registration) -> int | None:
     )
 
 
-def registrations_of_user(user) -> QuerySet[Registration]:
+def registrations_of_user(user: Any) -> QuerySet[Registration]:
     return (
         Registration.objects.filter(user=user)
         .select_related("edition", "edition__series")
@@ -117,7 +151,7 @@ def registrations_of_user(user) -> QuerySet[Registration]:
     )
 
 
-def registrations_made_by(user) -> QuerySet[Registration]:
+def registrations_made_by(user: Any) -> QuerySet[Registration]:
     """Residents a mediator registered."""
     return (
         Registration.objects.filter(registered_by=user)
@@ -169,7 +203,7 @@ def attendance_counts(edition: Edition) -> list[AttendanceCount]:
     return [
         AttendanceCount(
             attendance=mode,
-            label=Attendance(mode).label,
+            label=str(Attendance(mode).label),
             registered=rows.get(mode, {}).get("registered", 0),
             present=rows.get(mode, {}).get("present", 0),
         )
@@ -192,7 +226,7 @@ REGISTRANTS_CSV_HEADER = [
 ]
 
 
-def registrants_csv_rows(edition: Edition):
+def registrants_csv_rows(edition: Edition) -> Iterator[list[Any]]:
     yield REGISTRANTS_CSV_HEADER
     for registration in registrants(edition):
         yield [
@@ -202,7 +236,7 @@ def registrants_csv_rows(edition: Edition):
             registration.get_attendance_display(),
             registration.get_status_display(),
             registration.sequence or "",
-            registration.registered_by.display_name if registration.registered_by_id else "",
+            registration.registered_by.display_name if registration.registered_by else "",
             registration.accessibility_needs,
             registration.dietary_notes,
             "oui" if registration.checked_in_at else "",
@@ -216,27 +250,53 @@ def agenda(edition: Edition) -> QuerySet[AgendaItem]:
     )
 
 
-def pitches_ranked(edition: Edition) -> list[PitchApplication]:
+def pitches_ranked(edition: Edition) -> list[Any]:
     """Applications for organisers: the most supported first, then the freshest.
 
     Supports: a défi's supports, a project's followers. Freshness: the subject's last update.
+    Each application gets `supports` and `freshness` for the page.
     """
-    applications = list(
+    applications: list[Any] = list(
         edition.pitches.select_related("project", "challenge", "submitted_by").annotate(
             project_follows=Count("project__follows")
         )
     )
     for application in applications:
-        if application.challenge_id:
+        if application.challenge is not None:
             application.supports = application.challenge.supports_count
             application.freshness = application.challenge.updated_at
         else:
             application.supports = application.project_follows
             application.freshness = application.project.last_updated_at
-    order = {PitchStatus.SUBMITTED: 0, PitchStatus.ACCEPTED: 1, PitchStatus.DECLINED: 2}
+    order = {
+        str(PitchStatus.SUBMITTED): 0,
+        str(PitchStatus.ACCEPTED): 1,
+        str(PitchStatus.DECLINED): 2,
+    }
     applications.sort(key=lambda a: -a.freshness.timestamp())
-    applications.sort(key=lambda a: (order.get(a.status, 3), -a.supports))
+    applications.sort(key=lambda a: (order.get(str(a.status), 3), -a.supports))
     return applications
+
+
+def pitch_eligible_projects(user: Any) -> QuerySet[Project]:
+    """The published projects a person may pitch: all for coordination, else those their
+    organisations carry."""
+    projects = Project.objects.published()
+    if not is_coordination(user):
+        projects = projects.filter(carrier__memberships__user=user)
+    return projects.order_by("title").distinct()
+
+
+def pitch_eligible_challenges(user: Any) -> QuerySet[Challenge]:
+    """The visible défis a person may pitch: all for coordination, else their own and those
+    of the organisations they administer."""
+    challenges = Challenge.objects.visible()
+    if not is_coordination(user):
+        challenges = challenges.filter(
+            Q(author=user)
+            | Q(organisation__memberships__user=user, organisation__memberships__role="admin")
+        )
+    return challenges.order_by("title").distinct()
 
 
 def action_items(edition: Edition) -> QuerySet[ActionItem]:
@@ -267,7 +327,14 @@ def follow_up_actions(edition: Edition) -> tuple[Edition | None, list[ActionItem
     return previous, list(action_items(previous))
 
 
-def action_items_of_user(user) -> QuerySet[ActionItem]:
+def action_items_public() -> QuerySet[ActionItem]:
+    """Action items of public editions (published or cancelled, in an approved series)."""
+    return ActionItem.objects.filter(edition__in=Edition.objects.visible()).select_related(
+        "edition", "owner_organisation", "owner_user", "project", "challenge"
+    )
+
+
+def action_items_of_user(user: Any) -> QuerySet[ActionItem]:
     """Items the person owns, directly or through one of their organisations."""
     organisation_ids = OrganisationMembership.objects.filter(user=user).values("organisation_id")
     return (
@@ -280,8 +347,8 @@ def action_items_of_user(user) -> QuerySet[ActionItem]:
 
 
 def action_item_owner_emails(item: ActionItem) -> list[str]:
-    emails = set()
-    if item.owner_user_id and item.owner_user.is_active:
+    emails: set[str] = set()
+    if item.owner_user is not None and item.owner_user.is_active:
         emails.add(item.owner_user.email)
     if item.owner_organisation_id:
         emails.update(
@@ -300,7 +367,7 @@ def series_pending() -> QuerySet[Series]:
     return Series.objects.pending().select_related("organisation", "created_by")
 
 
-def organised_editions(user) -> QuerySet[Edition]:
+def organised_editions(user: Any) -> QuerySet[Edition]:
     return (
         Edition.objects.filter(
             Q(organisers=user)

@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -19,6 +18,14 @@ pytestmark = pytest.mark.django_db
 
 def register(edition, actor=None, **kwargs):
     return services.registration_create(edition=edition, actor=actor or UserFactory(), **kwargs)
+
+
+def register_guest(edition, **kwargs):
+    return services.registration_create_for_guest(edition=edition, **kwargs)
+
+
+def register_for(edition, mediator, **kwargs):
+    return services.registration_create_on_behalf(edition=edition, actor=mediator, **kwargs)
 
 
 def test_signed_in_registration_is_confirmed_with_an_email_carrying_the_cancel_link(
@@ -51,7 +58,7 @@ def test_without_account_the_seat_is_sought_only_once_the_email_is_confirmed(
 ):
     edition = EditionFactory(onsite_capacity=1)
     with django_capture_on_commit_callbacks(execute=True):
-        pending = register(edition, AnonymousUser(), name="Lina", email="lina@exemple.fr")
+        pending = register_guest(edition, name="Lina", email="lina@exemple.fr")
     assert pending.status == RegistrationStatus.PENDING_CONFIRMATION
     assert pending.sequence is None
     assert f"/rencontres/inscription/{pending.token}/confirmer/" in mail.outbox[0].body
@@ -66,16 +73,16 @@ def test_without_account_the_seat_is_sought_only_once_the_email_is_confirmed(
 def test_without_account_name_and_email_are_required_and_unique_per_edition():
     edition = EditionFactory()
     with pytest.raises(ValidationError) as error:
-        register(edition, AnonymousUser(), name="", email="")
+        register_guest(edition, name="", email="")
     assert set(error.value.message_dict) == {"name", "email"}
-    register(edition, AnonymousUser(), name="Lina", email="lina@exemple.fr")
+    register_guest(edition, name="Lina", email="lina@exemple.fr")
     with pytest.raises(ValidationError):
-        register(edition, AnonymousUser(), name="Lina", email="LINA@exemple.fr")
+        register_guest(edition, name="Lina", email="LINA@exemple.fr")
 
 
 def test_confirming_twice_changes_nothing():
     edition = EditionFactory()
-    pending = register(edition, AnonymousUser(), name="Lina", email="lina@exemple.fr")
+    pending = register_guest(edition, name="Lina", email="lina@exemple.fr")
     services.registration_confirm_email(registration=pending)
     services.registration_confirm_email(registration=pending)
     pending.refresh_from_db()
@@ -86,19 +93,17 @@ def test_confirming_twice_changes_nothing():
 def test_a_mediator_registers_a_resident_who_gets_a_seat_at_once():
     edition = EditionFactory()
     mediator = MembershipFactory().user
-    registration = register(
-        edition, mediator, on_behalf=True, name="Mme Benali", phone="0600000000"
-    )
+    registration = register_for(edition, mediator, name="Mme Benali", phone="0600000000")
     assert registration.status == RegistrationStatus.CONFIRMED
     assert registration.registered_by == mediator
     assert registration.user is None
     # The mediator can register another resident: no uniqueness on the mediator.
-    register(edition, mediator, on_behalf=True, name="M. Sy")
+    register_for(edition, mediator, name="M. Sy")
 
 
 def test_registering_on_behalf_needs_an_organisation():
     with pytest.raises(PermissionDenied):
-        register(EditionFactory(), UserFactory(), on_behalf=True, name="Mme Benali")
+        register_for(EditionFactory(), UserFactory(), name="Mme Benali")
 
 
 @pytest.mark.parametrize(

@@ -149,7 +149,7 @@ def test_accepting_an_offer_through_the_page(client):
     edition = EditionFactory(onsite_capacity=1)
     first = services.registration_create(edition=edition, actor=UserFactory())
     second = services.registration_create(edition=edition, actor=UserFactory())
-    services.registration_cancel(registration=first)
+    services.registration_cancel_from_link(registration=first)
     url = reverse("meetings:registration_accept_offer", args=[second.token])
     assert "Je prends cette place" in client.get(url).content.decode()
     client.post(url)
@@ -219,13 +219,12 @@ def test_pitch_apply_then_accept_builds_the_agenda(client):
     client.force_login(organiser)
     builder = reverse("meetings:agenda_builder", args=[edition.slug])
     assert "Traduire les courriers" in client.get(builder).content.decode()
-    client.post(builder, {"action": "accept", "pitch": pitch.pk})
+    client.post(reverse("meetings:pitch_accept", args=[edition.slug, pitch.pk]))
     item = edition.agenda_items.get()
     assert item.project == project and item.speakers == "Awa"
     client.post(
-        builder,
+        reverse("meetings:agenda_item_save", args=[edition.slug]),
         {
-            "action": "save",
             "title": "Accueil café",
             "kind": "break",
             "duration_minutes": 15,
@@ -243,9 +242,8 @@ def test_minutes_and_actions_through_the_pages(client):
     organiser = organiser_of(edition)
     client.force_login(organiser)
     client.post(
-        reverse("meetings:minutes_edit", args=[edition.slug]),
+        reverse("meetings:minutes_publish", args=[edition.slug]),
         {
-            "action": "publish",
             "minutes": "## Décisions\n\n<script>alert(1)</script>Un pilote à Sevran.",
             "replay_url": "",
             "slides_url": "",
@@ -323,7 +321,7 @@ def test_local_series_proposed_then_approved(client):
     assert client.get(reverse("meetings:series_queue")).status_code == 403
     client.force_login(CoordinatorFactory())
     assert "Petit déj de Sevran" in client.get(reverse("meetings:series_queue")).content.decode()
-    client.post(reverse("meetings:series_decide", args=[series.slug]), {"decision": "approve"})
+    client.post(reverse("meetings:series_approve", args=[series.slug]))
     series.refresh_from_db()
     assert series.status == SeriesStatus.APPROVED
 

@@ -45,7 +45,7 @@ def test_a_freed_seat_is_offered_to_the_first_waiting_person_with_a_deadline(
     mail.outbox.clear()
     now = timezone.now()
     with django_capture_on_commit_callbacks(execute=True):
-        services.registration_cancel(registration=first, now=now)
+        services.registration_cancel_from_link(registration=first, now=now)
     assert refreshed(first, second, third) == [
         RegistrationStatus.CANCELLED,
         RegistrationStatus.OFFERED,
@@ -67,7 +67,7 @@ def test_the_offer_never_runs_past_the_day_before():
         ends_at=now + timedelta(days=2, hours=2),
     )
     first, second = register(edition), register(edition)
-    services.registration_cancel(registration=first, now=now)
+    services.registration_cancel_from_link(registration=first, now=now)
     second.refresh_from_db()
     assert second.offer_expires_at == edition.starts_at - timedelta(days=1)
 
@@ -78,7 +78,7 @@ def test_a_last_minute_offer_runs_until_the_start():
         onsite_capacity=1, starts_at=now + timedelta(hours=5), ends_at=now + timedelta(hours=7)
     )
     first, second = register(edition), register(edition)
-    services.registration_cancel(registration=first, now=now)
+    services.registration_cancel_from_link(registration=first, now=now)
     second.refresh_from_db()
     assert second.offer_expires_at == edition.starts_at
 
@@ -86,7 +86,7 @@ def test_a_last_minute_offer_runs_until_the_start():
 def test_accepting_the_offer_confirms_the_seat():
     edition = EditionFactory(onsite_capacity=1)
     first, second = register(edition), register(edition)
-    services.registration_cancel(registration=first)
+    services.registration_cancel_from_link(registration=first)
     services.registration_accept_offer(registration=second)
     assert refreshed(second) == [RegistrationStatus.CONFIRMED]
     assert second.offer_expires_at is None
@@ -97,7 +97,7 @@ def test_the_promotion_chain_with_a_controlled_clock(django_capture_on_commit_ca
     edition = EditionFactory(onsite_capacity=1)
     a, b, c, d = (register(edition) for _ in range(4))
     t0 = timezone.now()
-    services.registration_cancel(registration=a, now=t0)
+    services.registration_cancel_from_link(registration=a, now=t0)
     b.refresh_from_db()
     deadline = b.offer_expires_at
     # Just before the deadline nothing happens.
@@ -126,7 +126,7 @@ def test_accepting_after_the_deadline_expires_and_passes_the_seat_on():
     edition = EditionFactory(onsite_capacity=1)
     a, b, c = register(edition), register(edition), register(edition)
     t0 = timezone.now()
-    services.registration_cancel(registration=a, now=t0)
+    services.registration_cancel_from_link(registration=a, now=t0)
     with pytest.raises(ValidationError):
         services.registration_accept_offer(registration=b, now=t0 + timedelta(hours=49))
     assert refreshed(b, c) == [RegistrationStatus.EXPIRED, RegistrationStatus.OFFERED]
@@ -135,23 +135,23 @@ def test_accepting_after_the_deadline_expires_and_passes_the_seat_on():
 def test_declining_an_offer_passes_it_on():
     edition = EditionFactory(onsite_capacity=1)
     a, b, c = register(edition), register(edition), register(edition)
-    services.registration_cancel(registration=a)
-    services.registration_cancel(registration=b)
+    services.registration_cancel_from_link(registration=a)
+    services.registration_cancel_from_link(registration=b)
     assert refreshed(b, c) == [RegistrationStatus.CANCELLED, RegistrationStatus.OFFERED]
 
 
 def test_cancelling_a_waiting_registration_frees_no_seat():
     edition = EditionFactory(onsite_capacity=1)
     a, b, c = register(edition), register(edition), register(edition)
-    services.registration_cancel(registration=b)
+    services.registration_cancel_from_link(registration=b)
     assert refreshed(a, c) == [RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING]
 
 
 def test_cancelling_twice_is_refused():
     registration = register(EditionFactory())
-    services.registration_cancel(registration=registration)
+    services.registration_cancel_from_link(registration=registration)
     with pytest.raises(ValidationError):
-        services.registration_cancel(registration=registration)
+        services.registration_cancel_from_link(registration=registration)
 
 
 def test_more_seats_promote_waiting_people():
@@ -166,7 +166,7 @@ def test_more_seats_promote_waiting_people():
 def test_the_expiry_task_runs_the_service():
     edition = EditionFactory(onsite_capacity=1)
     a, b = register(edition), register(edition)
-    services.registration_cancel(registration=a, now=timezone.now() - timedelta(days=3))
+    services.registration_cancel_from_link(registration=a, now=timezone.now() - timedelta(days=3))
     assert tasks.registration_offers_expire_task.call() == 1
     assert refreshed(b) == [RegistrationStatus.EXPIRED]
 
@@ -174,7 +174,7 @@ def test_the_expiry_task_runs_the_service():
 def test_the_offers_expire_command_passes_overdue_seats_on(django_capture_on_commit_callbacks):
     edition = EditionFactory(onsite_capacity=1)
     a, b, c = register(edition), register(edition), register(edition)
-    services.registration_cancel(registration=a, now=timezone.now() - timedelta(days=3))
+    services.registration_cancel_from_link(registration=a, now=timezone.now() - timedelta(days=3))
     out = StringIO()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("meetings_offers_expire", stdout=out)

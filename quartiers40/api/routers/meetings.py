@@ -27,7 +27,6 @@ to their organisers.
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
-from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,12 +35,7 @@ from ninja.pagination import paginate
 
 from quartiers40.challenges.models import Challenge
 from quartiers40.meetings import permissions, selectors, services
-from quartiers40.meetings.enums import (
-    SEAT_HOLDING_STATUSES,
-    ActionItemStatus,
-    Attendance,
-    RegistrationStatus,
-)
+from quartiers40.meetings.enums import ActionItemStatus
 from quartiers40.meetings.models import ActionItem, Edition, Series
 from quartiers40.members.models import Organisation, User
 from quartiers40.projects.models import Project
@@ -97,12 +91,6 @@ def _edition_for(user, slug: str) -> Edition:
     return edition
 
 
-def _public_action_items():
-    return ActionItem.objects.filter(edition__in=Edition.objects.visible()).select_related(
-        "edition", "owner_organisation", "owner_user", "project", "challenge"
-    )
-
-
 def _action_item_for(user, item_id: int) -> ActionItem:
     item = (
         ActionItem.objects.select_related(
@@ -132,25 +120,6 @@ def _challenge(slug: str | None, field: str = "challenge") -> Challenge | None:
     if challenge is None:
         raise field_error(field, _("Aucun défi n'a cet identifiant."))
     return challenge
-
-
-def _with_seat_counts(editions):
-    """Seats taken and people waiting per attendance mode, counted in the list's query."""
-    counts = {}
-    for mode in Attendance.values:
-        counts[f"{mode}_taken"] = Count(
-            "registrations",
-            filter=Q(
-                registrations__attendance=mode, registrations__status__in=SEAT_HOLDING_STATUSES
-            ),
-        )
-        counts[f"{mode}_waiting"] = Count(
-            "registrations",
-            filter=Q(
-                registrations__attendance=mode, registrations__status=RegistrationStatus.WAITING
-            ),
-        )
-    return editions.annotate(**counts)
 
 
 # --- Series -----------------------------------------------------------------------
@@ -198,7 +167,7 @@ def edition_list(request: HttpRequest, filters: Query[EditionFilters]):
         editions = selectors.editions_public().order_by("-starts_at", "-pk")
     if filters.series:
         editions = editions.filter(series=_series(filters.series))
-    return _with_seat_counts(editions)
+    return selectors.editions_with_seat_counts(editions)
 
 
 @router.get(
@@ -357,7 +326,7 @@ def agenda_replace(request: HttpRequest, slug: str, payload: list[AgendaItemIn])
 )
 @paginate(PagePagination)
 def action_item_list(request: HttpRequest, filters: Query[ActionItemFilters]):
-    items = _public_action_items()
+    items = selectors.action_items_public()
     if filters.edition:
         edition = Edition.objects.visible().filter(slug=filters.edition).first()
         if edition is None:

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_safe
 
 from quartiers40.members.models import User
 
-from . import ics
-from .models import Edition, Series
+from .. import ics
+from ..models import Edition, Series
 
 CACHE_SECONDS = 300
 

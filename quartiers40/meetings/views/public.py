@@ -1,0 +1,83 @@
+"""The public pages: the list of editions, a series, an edition."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from .. import permissions, selectors
+from ..forms import RegistrationForm
+from ..models import Series
+from ._shared import visible_edition
+
+
+def edition_list(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    return render(
+        request,
+        "meetings/list.html",
+        {
+            "upcoming": selectors.editions_upcoming(now=now)[:20],
+            "past": selectors.editions_past(now=now)[:20],
+            "series_list": selectors.series_public(),
+            "can_create_series": permissions.can_create_local_series(request.user),
+            "can_approve": permissions.can_approve_series(request.user),
+        },
+    )
+
+
+def series_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    series = get_object_or_404(Series.objects.select_related("organisation"), slug=slug)
+    if not permissions.can_view_series(request.user, series):
+        raise Http404
+    now = timezone.now()
+    editions = (
+        series.editions.all()
+        if permissions.can_manage_series(request.user, series)
+        else (series.editions.visible())
+    )
+    return render(
+        request,
+        "meetings/series_detail.html",
+        {
+            "series": series,
+            "upcoming": editions.upcoming(now),
+            "past": editions.past(now),
+            "can_manage": permissions.can_manage_series(request.user, series),
+        },
+    )
+
+
+def edition_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    edition = visible_edition(request, slug)
+    user = request.user
+    registration = selectors.registration_of(user, edition)
+    previous, follow_up = selectors.follow_up_actions(edition)
+    can_organise = permissions.can_organise(user, edition)
+    is_future = edition.ends_at > timezone.now()
+    return render(
+        request,
+        "meetings/edition_detail.html",
+        {
+            "edition": edition,
+            "registration": registration,
+            "waiting_position": selectors.waiting_position(registration) if registration else None,
+            "seats": selectors.seat_summaries(edition),
+            "show_online_link": bool(edition.online_url)
+            and permissions.can_see_online_link(user, edition),
+            "agenda": selectors.agenda(edition),
+            "resources": edition.resources.all(),
+            "actions": selectors.action_items(edition),
+            "previous": previous,
+            "follow_up": follow_up,
+            "can_organise": can_organise,
+            "can_register": edition.is_published and edition.registration_open and is_future,
+            "can_register_on_behalf": user.is_authenticated
+            and permissions.can_register_on_behalf(user, edition),
+            "can_apply": user.is_authenticated
+            and edition.is_published
+            and edition.call_for_pitches_open,
+            "form": RegistrationForm(edition=edition, signed_in=user.is_authenticated)
+            if registration is None
+            else None,
+        },
+    )
