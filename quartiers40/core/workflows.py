@@ -86,6 +86,8 @@ class Workflow:
     transitions: tuple[Transition, ...]
     initial: Collection[str] = ()
     invalid_message: Any = None
+    # The form field the refusal is shown on (a status select), else above the form.
+    invalid_field: str | None = None
     registered: bool = True  # False for a table that docs/workflows.md must not show
     by_name: dict[str, Transition] = dataclasses.field(init=False, repr=False, compare=False)
 
@@ -152,8 +154,9 @@ class Workflow:
                 or self.invalid_message
                 or _("Cette action n'est pas possible : « %(status)s ».")
             )
+            text = str(message) % {"status": self.states(self.state_of(obj)).label}
             raise ValidationError(
-                str(message) % {"status": self.states(self.state_of(obj)).label},
+                {self.invalid_field: text} if self.invalid_field else text,
                 code="invalid_transition",
             )
         return transition

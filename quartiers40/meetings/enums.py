@@ -86,12 +86,11 @@ EDITION_WORKFLOW = Workflow(
             target=EditionStatus.CANCELLED,
             who=_WHO + "can_organise",
             log="edition_cancelled",
+            invalid_message=_("Cette rencontre est déjà annulée."),
             description="With a reason; everyone registered is told.",
         ),
     ),
 )
-# What a person reads when cancelling an edition already cancelled.
-EDITION_ALREADY_CANCELLED = _("Cette rencontre est déjà annulée.")
 
 
 class Attendance(models.TextChoices):
@@ -162,6 +161,7 @@ REGISTRATION_WORKFLOW = Workflow(
             target=RegistrationStatus.CONFIRMED,
             who=_WHO + "holds_registration_link",
             log="registration_offer_accepted",
+            invalid_message=_("Aucune place ne vous est proposée."),
             description="The offered seat is taken before the deadline.",
         ),
         Transition(
@@ -195,6 +195,7 @@ REGISTRATION_WORKFLOW = Workflow(
             target=RegistrationStatus.CONFIRMED,
             who=_WHO + "can_check_in_registration",
             log="registration_checked_in",
+            invalid_message=_("Seules les inscriptions confirmées sont pointées."),
             description="On the day, an organiser marks the person present.",
         ),
         Transition(
@@ -203,12 +204,11 @@ REGISTRATION_WORKFLOW = Workflow(
             target=RegistrationStatus.CONFIRMED,
             who=_WHO + "can_check_in_registration",
             log="registration_check_in_undone",
+            invalid_message=_("Seules les inscriptions confirmées sont pointées."),
             description="The presence is withdrawn.",
         ),
     ),
 )
-REGISTRATION_NO_OFFER = _("Aucune place ne vous est proposée.")
-REGISTRATION_NOT_CONFIRMED = _("Seules les inscriptions confirmées sont pointées.")
 
 
 class PitchStatus(models.TextChoices):
@@ -269,6 +269,7 @@ ACTION_ITEM_WORKFLOW = Workflow(
     states=ActionItemStatus,
     initial=(ActionItemStatus.OPEN,),
     invalid_message=_("Ce changement de statut n'est pas possible."),
+    invalid_field="status",
     transitions=(
         Transition(
             "start",

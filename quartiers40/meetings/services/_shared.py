@@ -3,14 +3,12 @@ action's own message, the edition lock, slugs and the registration e-mails."""
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
 from quartiers40.core.db import lock_row, unique_slug
 from quartiers40.core.emails import absolute_url, email_send
 from quartiers40.core.services import action_log_record
-from quartiers40.core.workflows import Transition, Workflow
 
 from ..models import Edition, Registration
 
@@ -40,28 +38,6 @@ def log(
         to_status=to_status,
         reason=reason,
     )
-
-
-def transition_check(
-    workflow: Workflow,
-    obj: models.Model,
-    name: str,
-    *,
-    actor: Any,
-    message: Any = None,
-    field: str | None = None,
-    locked: bool = False,
-    authorised: bool = False,
-) -> Transition:
-    """`workflow.check(...)`, saying `message` (on `field`, for a form) when the state does
-    not allow the action: each action keeps the words people read today."""
-    try:
-        return workflow.check(obj, name, actor=actor, locked=locked, authorised=authorised)
-    except ValidationError as error:
-        if getattr(error, "code", None) != "invalid_transition" or not (message or field):
-            raise
-        text = str(message) if message else error.messages[0]
-        raise ValidationError({field: text} if field else text, code="invalid_transition") from None
 
 
 def edition_lock(edition: Edition) -> Edition:

@@ -18,7 +18,7 @@ from .. import permissions
 from ..enums import ACTION_ITEM_STATUS_TRANSITION, ACTION_ITEM_WORKFLOW
 from ..models import ActionItem, Edition
 from ..selectors import action_item_owner_emails
-from ._shared import log, transition_check
+from ._shared import log
 
 ACTION_FIELDS = (
     "title",
@@ -117,9 +117,7 @@ def action_item_set_status(
             raise ValidationError(
                 {"status": ACTION_ITEM_WORKFLOW.invalid_message}, code="invalid_transition"
             )
-        step = transition_check(
-            ACTION_ITEM_WORKFLOW, item, name, actor=actor, field="status", locked=True
-        )
+        step = ACTION_ITEM_WORKFLOW.check(item, name, actor=actor, locked=True)
         item.full_clean()
         ACTION_ITEM_WORKFLOW.apply(item, step, actor=actor, reason=note or "")
     else:

@@ -13,13 +13,12 @@ from quartiers40.members.models import User
 
 from .. import permissions
 from ..enums import (
-    EDITION_ALREADY_CANCELLED,
     EDITION_WORKFLOW,
     EditionFormat,
     SeriesStatus,
 )
 from ..models import Edition, Series
-from ._shared import edition_lock, log, meetings_slug, transition_check
+from ._shared import edition_lock, log, meetings_slug
 from .registrations import offer_free_seats
 
 EDITION_EDITABLE_FIELDS = (
@@ -142,14 +141,7 @@ def edition_cancel(*, edition: Edition, actor: User, reason: str) -> Edition:
     if not reason:
         raise ValidationError({"reason": _("Expliquez pourquoi la rencontre est annulée.")})
     edition_lock(edition)
-    step = transition_check(
-        EDITION_WORKFLOW,
-        edition,
-        "cancel",
-        actor=actor,
-        message=EDITION_ALREADY_CANCELLED,
-        locked=True,
-    )
+    step = EDITION_WORKFLOW.check(edition, "cancel", actor=actor, locked=True)
     EDITION_WORKFLOW.apply(edition, step, actor=actor, reason=reason)
     edition.cancelled_at = timezone.now()
     edition.cancellation_reason = reason

@@ -23,8 +23,6 @@ from quartiers40.members.models import User
 from .. import permissions
 from ..enums import (
     ACTIVE_REGISTRATION_STATUSES,
-    REGISTRATION_NO_OFFER,
-    REGISTRATION_NOT_CONFIRMED,
     REGISTRATION_WORKFLOW,
     SEAT_HOLDING_STATUSES,
     Attendance,
@@ -34,7 +32,7 @@ from ..enums import (
 )
 from ..models import Edition, Registration
 from ..selectors import seats_taken
-from ._shared import edition_lock, log, registration_email, registration_lock, transition_check
+from ._shared import edition_lock, log, registration_email, registration_lock
 
 # How long a waiting person has to take a freed seat; never later than the day before.
 OFFER_DURATION = timedelta(hours=48)
@@ -369,14 +367,8 @@ def registration_accept_offer(
         edition = registration_lock(registration)
         if registration.status == RegistrationStatus.CONFIRMED:
             return registration
-        step = transition_check(
-            REGISTRATION_WORKFLOW,
-            registration,
-            "accept_offer",
-            actor=None,
-            message=REGISTRATION_NO_OFFER,
-            locked=True,
-            authorised=True,
+        step = REGISTRATION_WORKFLOW.check(
+            registration, "accept_offer", actor=None, locked=True, authorised=True
         )
         expires_at = registration.offer_expires_at
         too_late = expires_at is not None and expires_at <= now
@@ -433,12 +425,8 @@ def registration_check_in(
     *, registration: Registration, actor: User, present: bool = True, now: datetime | None = None
 ) -> Registration:
     """On the day: the person is here (or, `present=False`, was marked by mistake)."""
-    step = transition_check(
-        REGISTRATION_WORKFLOW,
-        registration,
-        "check_in" if present else "undo_check_in",
-        actor=actor,
-        message=REGISTRATION_NOT_CONFIRMED,
+    step = REGISTRATION_WORKFLOW.check(
+        registration, "check_in" if present else "undo_check_in", actor=actor
     )
     REGISTRATION_WORKFLOW.apply(registration, step, actor=actor)
     registration.checked_in_at = (now or timezone.now()) if present else None
