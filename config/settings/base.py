@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "quartiers40.core.middleware.SecurityHeadersMiddleware",
+    "quartiers40.core.links.RequestOriginMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
