@@ -8,6 +8,8 @@ MANAGE := $(PY) manage.py
 QPV_SOURCE ?= $(abspath ../shared/data/qpv/qpv2024_national_4dp.geojson)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in e-mails sent by the worker (and outside any request) point to the server served here.
+run serve worker: export SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: help install run serve worker migrate demo-data test test-fast lint format bench messages screenshot clean
 
@@ -31,7 +33,7 @@ demo-data: migrate ## Load the QPV reference data and the fictional demo dataset
 
 run: demo-data ## Set everything up and serve on http://127.0.0.1:8000
 	@$(MANAGE) demo_accounts
-	@echo "Background worker (batch QPV checks, reminders and seat offers when enqueued) started; it stops with the server."
+	@echo "Background worker (e-mails, batch QPV checks, reminders, seat offers) started; it stops with the server."
 	$(MANAGE) db_worker --no-reload & trap 'kill $$! 2>/dev/null' EXIT; $(MANAGE) runserver $(HOST):$(PORT)
 
 serve: install ## Serve without reloading demo data (with the background worker)

@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "quartiers40.core.middleware.SecurityHeadersMiddleware",
+    "quartiers40.core.links.RequestOriginMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -237,6 +238,18 @@ LOGGING = {
 GEOCODER_ENABLED = env_bool("GEOCODER_ENABLED", True)
 GEOCODER_URL = env("GEOCODER_URL", "https://data.geopf.fr/geocodage")
 GEOCODER_TIMEOUT = float(env("GEOCODER_TIMEOUT", "5"))
-# Map tiles: off by default (perimeters on a plain background, no request leaves the site).
-MAP_TILE_URL = env("MAP_TILE_URL")
-MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION")
+# Map tiles: the Géoplateforme's "Plan IGN" (public, free, no key), as XYZ through its WMTS.
+# MAP_TILES_ENABLED=false turns them off (perimeters on a plain background, no request
+# leaves the site); the page's CSP then allows no tile host at all.
+PLAN_IGN_TILE_URL = (
+    "https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+    "&LAYER=GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2&STYLE=normal&TILEMATRIXSET=PM"
+    "&FORMAT=image/png&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}"
+)
+MAP_TILES_ENABLED = env_bool("MAP_TILES_ENABLED", True)
+MAP_TILE_URL = env("MAP_TILE_URL", PLAN_IGN_TILE_URL) if MAP_TILES_ENABLED else ""
+MAP_TILE_ATTRIBUTION = (
+    env("MAP_TILE_ATTRIBUTION", '© <a href="https://www.ign.fr/">IGN</a> – Plan IGN')
+    if MAP_TILES_ENABLED
+    else ""
+)

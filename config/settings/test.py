@@ -25,3 +25,6 @@ TASKS = {
 # mail.outbox; tests/core/test_emails.py puts them on the database queue with a real
 # worker and real SMTP servers.
 EMAIL_TASK_BACKEND = "immediate"
+# No map tiles in tests: nothing leaves 127.0.0.1.
+MAP_TILE_URL = ""
+MAP_TILE_ATTRIBUTION = ""

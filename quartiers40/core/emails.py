@@ -19,9 +19,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from .links import absolute_url
 
-def absolute_url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
+__all__ = ["absolute_url", "email_each", "email_render", "email_send"]
 
 
 def email_render(
