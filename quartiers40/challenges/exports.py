@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from quartiers40.core.emails import absolute_url
+from quartiers40.core.links import canonical_url
 from quartiers40.core.opendata import (
     TIMESTAMP_FORMAT,
     codes_pattern,
@@ -136,14 +136,14 @@ def public_challenges() -> QuerySet[Challenge]:
 
 
 def challenge_url(challenge: Challenge) -> str:
-    return absolute_url(reverse("challenges:detail", kwargs={"slug": challenge.slug}))
+    return canonical_url(reverse("challenges:detail", kwargs={"slug": challenge.slug}))
 
 
 def _project_url(project) -> str | None:
     """Only a published project is named: a draft stays private to its carrier."""
     if project is None or project.status != ProjectStatus.PUBLISHED:
         return None
-    return absolute_url(reverse("projects:detail", kwargs={"key": project.slug}))
+    return canonical_url(reverse("projects:detail", kwargs={"key": project.slug}))
 
 
 def challenge_row(challenge: Challenge) -> dict:

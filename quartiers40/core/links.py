@@ -6,6 +6,8 @@ ALLOWED_HOSTS). Elsewhere (a worker's task, a command from cron) they use `SITE_
 which defaults to the address `make run` serves.
 
     absolute_url(reverse("projects:detail", kwargs={"key": project.slug}))
+
+Open-data files use `canonical_url` instead: the public address, always SITE_URL.
 """
 
 from collections.abc import Callable
@@ -24,6 +26,12 @@ def site_origin() -> str:
 
 def absolute_url(path: str) -> str:
     return f"{site_origin()}{path}"
+
+
+def canonical_url(path: str) -> str:
+    """Always SITE_URL: for what is published as data (open-data files read against their
+    schema, calendar UIDs), whichever address the file was fetched from."""
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
 class RequestOriginMiddleware:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from quartiers40.core.emails import absolute_url
+from quartiers40.core.links import canonical_url
 from quartiers40.core.opendata import (
     codes_pattern,
     rows_csv,
@@ -132,7 +132,7 @@ def project_row(project: Project) -> dict:
         "source_code_url": project.source_code_url or None,
         "published_at": timestamp(project.published_at),
         "last_updated_at": timestamp(project.last_updated_at),
-        "url": absolute_url(reverse("projects:detail", kwargs={"key": project.slug})),
+        "url": canonical_url(reverse("projects:detail", kwargs={"key": project.slug})),
     }
 
 

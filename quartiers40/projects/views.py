@@ -1,6 +1,5 @@
 """The projects catalogue: list, detail, writing a project and its review."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from quartiers40.core.forms import error_text, form_errors_apply
+from quartiers40.core.maps import map_tiles, map_tiles_allowed
 from quartiers40.core.ratelimit import client_ip, rate_limit_check
 from quartiers40.territories.selectors import qpv_summary_get
 
@@ -100,22 +100,23 @@ def project_map(request):
     data = selectors.project_map_points(projects)
     points = sorted(data["points"], key=lambda point: (point["name"], point["code"]))
     query = _query_without_page(request)
-    return render(
-        request,
-        "projects/map.html",
-        {
-            "filters": filters,
-            "is_filtered": _is_filtered(values),
-            "points": points,
-            "projects_count": sum(len(point["items"]) for point in points),
-            "unplaced": data["unplaced"],
-            "query": query,
-            "map": {
-                "data_url": f"{reverse('projects:map_data')}?{query}",
-                "tile_url": getattr(settings, "MAP_TILE_URL", ""),
-                "tile_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
+    return map_tiles_allowed(
+        render(
+            request,
+            "projects/map.html",
+            {
+                "filters": filters,
+                "is_filtered": _is_filtered(values),
+                "points": points,
+                "projects_count": sum(len(point["items"]) for point in points),
+                "unplaced": data["unplaced"],
+                "query": query,
+                "map": {
+                    "data_url": f"{reverse('projects:map_data')}?{query}",
+                    **map_tiles(),
+                },
             },
-        },
+        )
     )
 
 

@@ -80,7 +80,7 @@ def test_list(client, layer):
         "department": {"code": "75", "name": "Paris"},
         "region": {"code": "11", "name": "Île-de-France"},
         "communes": [{"code": "75056", "name": "Paris"}],
-        "url": "http://127.0.0.1:8000/territoires/qpv/QN07511M/",
+        "url": "http://testserver/territoires/qpv/QN07511M/",
         "api_url": f"{API}/qpv/QN07511M/",
     }
     # A commune whose name the layer does not give.
@@ -240,7 +240,7 @@ def test_lookup_inside(client, layer):
     assert body["qpv"] == {
         "code": "QN07511M",
         "name": "Goutte D'Or",
-        "url": "http://127.0.0.1:8000/territoires/qpv/QN07511M/",
+        "url": "http://testserver/territoires/qpv/QN07511M/",
         "api_url": f"{API}/qpv/QN07511M/",
     }
     assert body["nearest"] == body["qpv"]
@@ -324,7 +324,7 @@ def test_anonymous_check_is_accepted(client, django_capture_on_commit_callbacks)
         "finished_at": None,
         "status_url": status_url,
         "result_url": None,
-        "page_url": f"http://127.0.0.1:8000/territoires/fichier/{job.public_id}/",
+        "page_url": f"http://testserver/territoires/fichier/{job.public_id}/",
     }
 
 

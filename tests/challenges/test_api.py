@@ -127,7 +127,7 @@ def test_output_fields(client, settings):
     assert item["organisation"]["slug"] == organisation.slug
     assert item["outcome"] is None
     assert item["closed_reason"] is None
-    assert item["url"] == f"https://quartiers40.example/defis/{challenge.slug}/"
+    assert item["url"] == f"http://testserver/defis/{challenge.slug}/"  # the request's address
     assert "author_id" not in item and "email" not in json.dumps(item)
 
 
@@ -236,7 +236,7 @@ def test_detail_with_comments_offers_and_outcome(client, settings):
         "project": {
             "slug": "traduction",
             "title": project.title,
-            "url": "https://quartiers40.example/projets/traduction/",
+            "url": "http://testserver/projets/traduction/",
         },
     }
     assert item["comments_count"] == 2

@@ -6,11 +6,12 @@ without JavaScript. The open-data exports live in the API (`/api/v1/challenges/e
 These pages are in `urls_open_data.py` (namespace `challenges_open_data`).
 """
 
-from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
+
+from quartiers40.core.maps import map_tiles, map_tiles_allowed
 
 from .. import exports
 from ..forms import SORT_NEWEST
@@ -26,23 +27,24 @@ def challenge_map(request):
     data = exports.challenge_map_points(catalogue(values, sort=SORT_NEWEST))
     points = sorted(data["points"], key=lambda point: (point["name"], point["code"]))
     query = query_without_page(request)
-    return render(
-        request,
-        "challenges/map.html",
-        {
-            "filters": filters,
-            "is_filtered": is_filtered,
-            "points": points,
-            "unplaced": data["unplaced"],
-            "challenges_count": len({item[1] for point in points for item in point["items"]})
-            + len(data["unplaced"]),
-            "query": query,
-            "map": {
-                "data_url": f"{reverse('challenges_open_data:map_data')}?{query}",
-                "tile_url": getattr(settings, "MAP_TILE_URL", ""),
-                "tile_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
+    return map_tiles_allowed(
+        render(
+            request,
+            "challenges/map.html",
+            {
+                "filters": filters,
+                "is_filtered": is_filtered,
+                "points": points,
+                "unplaced": data["unplaced"],
+                "challenges_count": len({item[1] for point in points for item in point["items"]})
+                + len(data["unplaced"]),
+                "query": query,
+                "map": {
+                    "data_url": f"{reverse('challenges_open_data:map_data')}?{query}",
+                    **map_tiles(),
+                },
             },
-        },
+        )
     )
 
 

@@ -4,9 +4,7 @@ import gzip
 import hashlib
 import json
 import re
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
@@ -16,7 +14,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from quartiers40.core.middleware import CONTENT_SECURITY_POLICY
+from quartiers40.core.maps import map_tiles, map_tiles_allowed
 from quartiers40.core.sections import QPV_PAGE, sections_for
 
 from .. import selectors
@@ -55,7 +53,7 @@ def directory(request):
             "map": _map_options(bounds=bounds, interactive=True),
         },
     )
-    return _allow_map_tiles(response)
+    return map_tiles_allowed(response)
 
 
 @require_GET
@@ -73,7 +71,7 @@ def detail(request, code: str):
             "map": _map_options(bounds=qpv.bbox, with_points=False, interactive=True),
         },
     )
-    return _allow_map_tiles(response)
+    return map_tiles_allowed(response)
 
 
 @require_GET
@@ -103,7 +101,7 @@ def check(request):
             ),
         },
     )
-    return _allow_map_tiles(response)
+    return map_tiles_allowed(response)
 
 
 @require_GET
@@ -173,8 +171,7 @@ def _map_options(
     """What a map component needs (`territories/_map.html` renders it as data-* attributes)."""
     version = _data_version()
     return {
-        "tile_url": getattr(settings, "MAP_TILE_URL", ""),
-        "tile_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
+        **map_tiles(),
         "points_url": f"{reverse('territories:map_points')}?v={version}" if with_points else "",
         "perimeters_url": f"{reverse('territories:map_perimeters')}?v={version}",
         "detail_url": reverse("territories:detail", args=["QPVCODE"]),
@@ -227,19 +224,4 @@ def _gzip_json_response(request, body: bytes, *, etag: str, max_age: int) -> Htt
     response["ETag"] = etag
     response["Cache-Control"] = f"public, max-age={max_age}"
     patch_vary_headers(response, ["Accept-Encoding"])
-    return response
-
-
-def _allow_map_tiles(response: HttpResponse) -> HttpResponse:
-    """With a tile server (`MAP_TILE_URL`), the page's CSP lets its images in.
-
-    The security middleware only sets the header when the view has not.
-    """
-    tile_url = getattr(settings, "MAP_TILE_URL", "")
-    parts = urlsplit(tile_url)
-    if parts.scheme in {"http", "https"} and parts.netloc:
-        host = parts.netloc.replace("{s}", "*")
-        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
-            "img-src 'self' data:", f"img-src 'self' data: {parts.scheme}://{host}"
-        )
     return response
