@@ -4,6 +4,7 @@ People create and revoke their tokens on their account page ("Jetons d'API");
 only a hash of each token is stored (`members.models.ApiToken`).
 """
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
@@ -44,3 +45,17 @@ class ApiTokenAuth(HttpBearer):
 
 
 token_auth = ApiTokenAuth()
+
+
+def api_caller(request: HttpRequest):
+    """Who calls a public endpoint: the token's person when a valid token is sent (read
+    quietly: a public read never fails for a bad token), else the session's person."""
+    user = getattr(request, "auth", None)
+    if user is not None:
+        return user
+    scheme, _separator, token = request.headers.get("Authorization", "").strip().partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        user = selectors.api_token_authenticate(token.strip())
+        if user is not None:
+            return user
+    return getattr(request, "user", None) or AnonymousUser()

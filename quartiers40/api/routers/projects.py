@@ -26,7 +26,13 @@ from ..exports import CSV, GEOJSON, JSON, export_response, json_text
 from ..pagination import PagePagination
 from ..relations import qpvs_from_codes
 from ..schemas.common import ErrorOut
-from ..schemas.projects import ProjectCreateIn, ProjectFilters, ProjectOut, ProjectPatchIn
+from ..schemas.projects import (
+    ProjectCreateIn,
+    ProjectDetailOut,
+    ProjectFilters,
+    ProjectOut,
+    ProjectPatchIn,
+)
 
 router = Router(tags=["Projets"])
 
@@ -131,7 +137,7 @@ def project_export_geojson(request: HttpRequest):
 
 @router.get(
     "/{int:project_id}/",
-    response={200: ProjectOut, 404: ErrorOut, 429: ErrorOut},
+    response={200: ProjectDetailOut, 404: ErrorOut, 429: ErrorOut},
     summary="Un projet publié",
     description="Public. Un projet non publié répond 404, comme un identifiant inconnu.",
 )
@@ -146,7 +152,7 @@ def project_detail(request: HttpRequest, project_id: int):
     "/",
     auth=token_auth,
     response={
-        201: ProjectOut,
+        201: ProjectDetailOut,
         401: ErrorOut,
         403: ErrorOut,
         422: ErrorOut,
@@ -175,7 +181,7 @@ def project_create(request: HttpRequest, payload: ProjectCreateIn):
     "/{int:project_id}/",
     auth=token_auth,
     response={
-        200: ProjectOut,
+        200: ProjectDetailOut,
         401: ErrorOut,
         403: ErrorOut,
         404: ErrorOut,

@@ -14,12 +14,17 @@ from ninja import Field, Schema
 from pydantic import ConfigDict
 
 from quartiers40.challenges import permissions
-from quartiers40.challenges.enums import ChallengeStatus, Theme
+from quartiers40.challenges.enums import (
+    CHALLENGE_WORKFLOW,
+    MODERATION_WORKFLOW,
+    ChallengeStatus,
+    Theme,
+)
 from quartiers40.challenges.models import Challenge, ChallengeComment, ChallengeOffer
 from quartiers40.core.emails import absolute_url
 from quartiers40.core.markdown import render_markdown
 
-from .common import Choice, choice
+from .common import ACTIONS_DESCRIPTION, Choice, actions_for, choice
 from .organisations import QPVOut
 from .projects import OrganisationRefOut
 
@@ -211,6 +216,11 @@ class OfferOut(Schema):
 class ChallengeDetailOut(ChallengeOut):
     comments: list[CommentOut] = Field(description="Commentaires publics, avec leurs réponses.")
     offers: list[OfferOut] = Field(description="Propositions d'aide (hors retirées).")
+    actions: list[str] = Field(description=ACTIONS_DESCRIPTION, examples=[["close"]])
+
+    @staticmethod
+    def resolve_actions(challenge: Challenge, context) -> list[str]:
+        return actions_for([CHALLENGE_WORKFLOW, MODERATION_WORKFLOW], challenge, context)
 
     @staticmethod
     def resolve_comments(challenge: Challenge) -> list:

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
+from django.db import models
 from ninja import Schema
 from pydantic import Field
 
@@ -37,3 +39,22 @@ class ErrorOut(Schema):
 
 def choice(value: str, label: Any) -> Choice:
     return Choice(code=value, label=str(label))
+
+
+ACTIONS_DESCRIPTION = (
+    "Ce que la personne qui appelle (son jeton) peut faire maintenant sur cet objet, "
+    "d'après les tables de transitions : les mêmes boutons que sur le site. Vide sans jeton."
+)
+
+
+def actions_for(workflows, obj: models.Model, context: dict | None) -> list[str]:
+    """The transitions the API caller may make now: the pages' buttons, from the same tables.
+
+    The caller is the token's person, else the session's; never `None`, which the tables
+    reserve for the platform itself.
+    """
+    from ..auth import api_caller
+
+    request = (context or {}).get("request")
+    user = api_caller(request) if request is not None else AnonymousUser()
+    return sorted(name for workflow in workflows for name in workflow.allowed(obj, user))

@@ -16,6 +16,7 @@ from pydantic import ConfigDict, field_validator
 from quartiers40.core.emails import absolute_url
 from quartiers40.meetings import ics, selectors
 from quartiers40.meetings.enums import (
+    EDITION_WORKFLOW,
     ActionItemStatus,
     AgendaItemKind,
     Attendance,
@@ -24,7 +25,7 @@ from quartiers40.meetings.enums import (
 from quartiers40.meetings.models import ActionItem, AgendaItem, Edition, Series
 from quartiers40.members.permissions import can_view_profile
 
-from .common import Choice, choice
+from .common import ACTIONS_DESCRIPTION, Choice, actions_for, choice
 from .projects import OrganisationRefOut
 
 # --- Filters --------------------------------------------------------------------
@@ -243,6 +244,12 @@ class EditionDetailOut(EditionOut):
     replay_url: str | None
     slides_url: str | None
     resources: list[ResourceOut] = Field(description="Supports, rediffusion, documents.")
+    actions: list[str] = Field(description=ACTIONS_DESCRIPTION, examples=[["cancel"]])
+
+    @staticmethod
+    def resolve_actions(edition: Edition, context) -> list[str]:
+        return actions_for([EDITION_WORKFLOW], edition, context)
+
     previous_edition: EditionRefOut | None = Field(
         description="L'édition précédente de la série, dont on suit les actions."
     )

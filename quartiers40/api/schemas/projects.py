@@ -7,10 +7,10 @@ from ninja import Field, Schema
 from pydantic import ConfigDict, field_validator
 
 from quartiers40.core.emails import absolute_url
-from quartiers40.projects.enums import AICategory, Beneficiary, Stage, Theme
+from quartiers40.projects.enums import PROJECT_WORKFLOW, AICategory, Beneficiary, Stage, Theme
 from quartiers40.projects.models import Project
 
-from .common import Choice, choice
+from .common import ACTIONS_DESCRIPTION, Choice, actions_for, choice
 from .organisations import QPVOut
 
 
@@ -193,3 +193,11 @@ class ProjectCreateIn(ProjectPatchIn):
     carrier: str = Field(max_length=220, description="Identifiant (slug) de l'organisation.")
     title: str = Field(max_length=200)
     summary: str = Field(max_length=240)
+
+
+class ProjectDetailOut(ProjectOut):
+    actions: list[str] = Field(description=ACTIONS_DESCRIPTION, examples=[["archive"]])
+
+    @staticmethod
+    def resolve_actions(project: Project, context) -> list[str]:
+        return actions_for([PROJECT_WORKFLOW], project, context)
