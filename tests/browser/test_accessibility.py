@@ -153,7 +153,7 @@ def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(page, live_serv
     expect(page.locator("main")).to_be_focused()
     page.keyboard.press("Tab")
     expect(
-        page.get_by_role("main").get_by_role("link", name="Rejoindre le collectif")
+        page.get_by_role("main").get_by_role("link", name="Rejoindre le collectif").first
     ).to_be_focused()
 
 
