@@ -10,7 +10,7 @@ sections in its own `sections.py` and registers them from `AppConfig.ready()`:
 The page then renders `sections_for(QPV_PAGE, qpv)` in order. The `context` callable gets
 the page's arguments: `(qpv)` on a QPV page, `(organisation, viewer)` on an organisation
 page (its own people may see more), `(viewer)` on the home page (always `None`: the home
-sections are public and cached).
+sections are public and cached), `(viewer)` on "Mon espace" and on "À traiter".
 """
 
 from collections.abc import Callable
@@ -20,7 +20,11 @@ from typing import Any
 HOME_PAGE = "home"
 QPV_PAGE = "qpv"
 ORGANISATION_PAGE = "organisation"
-PAGES = (HOME_PAGE, QPV_PAGE, ORGANISATION_PAGE)
+# A signed-in person's own space ("Mon espace"): context(viewer) -> what is theirs.
+ACCOUNT_PAGE = "account"
+# The coordination team's "À traiter" page: context(viewer) -> {"count": n, ...} per queue.
+COORDINATION_PAGE = "coordination"
+PAGES = (HOME_PAGE, QPV_PAGE, ORGANISATION_PAGE, ACCOUNT_PAGE, COORDINATION_PAGE)
 
 
 @dataclass(frozen=True)
