@@ -33,7 +33,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PHONE = {"width": 390, "height": 844}
-WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# WCAG 2.1 A and AA, and axe's best practices (landmarks, headings, regions…).
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -115,7 +116,8 @@ _axe = Axe()
 
 
 def assert_no_axe_violations(page) -> None:
-    """Run axe-core (WCAG 2.1 A and AA rules) on the page; fail listing every violation."""
+    """Run axe-core (WCAG 2.1 A and AA rules, best practices) on the page; fail listing every
+    violation."""
     page.evaluate(_axe.axe_script)
     results = page.evaluate(
         "options => axe.run(document, options)",

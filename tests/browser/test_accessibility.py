@@ -40,6 +40,12 @@ ACCOUNT_PAGES = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _demo_banner(settings):
+    """Pages are checked with the demo banner shown, as `make run` serves them."""
+    settings.DEMO_MODE = True
+
+
 @pytest.fixture
 def collective(transactional_db):
     """A directory with something in it: several kinds, a full organisation page."""
