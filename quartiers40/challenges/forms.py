@@ -148,6 +148,7 @@ class ChallengeForm(forms.Form):
         queryset=Organisation.objects.none(),
         required=False,
         empty_label=_("Moi-même"),
+        blank=True,  # a radio button for "Moi-même" too
         # A few choices, all visible; "Moi-même" is ticked to begin with (see __init__).
         widget=forms.RadioSelect,
     )
