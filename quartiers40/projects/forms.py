@@ -1,3 +1,4 @@
+import itertools
 from dataclasses import dataclass, field
 
 from django import forms
@@ -11,7 +12,6 @@ from quartiers40.territories.forms import QPVMultipleChoiceField
 from quartiers40.territories.reference import DEPARTMENT_CHOICES
 
 from .enums import AICategory, Beneficiary, Stage, Theme
-from .services import REQUIRED_FOR_SUBMISSION
 from .models import (
     EASY_READ_SUMMARY_MAX_LENGTH,
     MAX_DOCUMENT_BYTES,
@@ -20,6 +20,7 @@ from .models import (
     PROJECT_EDITABLE_FIELDS,
     Project,
 )
+from .services import REQUIRED_FOR_SUBMISSION
 
 # What an easy text box accepts, said without jargon (the text is rendered as Markdown).
 SIMPLE_FORMATTING_HELP = _(
@@ -76,7 +77,7 @@ def field_groups(form: forms.BaseForm, groups: tuple[FieldGroup, ...]) -> list[B
                     fields=bound_fields,
                 )
             )
-    for group, following in zip(bound_groups, bound_groups[1:], strict=False):
+    for group, following in itertools.pairwise(bound_groups):
         group.next = following
     return bound_groups
 
@@ -165,7 +166,15 @@ class ProjectForm(forms.ModelForm):
             "avancement",
             _("Avancement et détails"),
             _("Facultatif : ce qui aide à comprendre où en est le projet."),
-            ("stage", "started_on", "ended_on", "partners", "funding", "results", "source_code_url"),
+            (
+                "stage",
+                "started_on",
+                "ended_on",
+                "partners",
+                "funding",
+                "results",
+                "source_code_url",
+            ),
         ),
     )
 
@@ -237,7 +246,9 @@ class ProjectForm(forms.ModelForm):
             if len(carriers) == 1:
                 self.fields["carrier"].initial = carriers[0].pk
         self.fields["title"].help_text = _("Un nom court et parlant.")
-        self.fields["easy_read_summary"].help_text = _("400 caractères au plus, des phrases courtes.")
+        self.fields["easy_read_summary"].help_text = _(
+            "400 caractères au plus, des phrases courtes."
+        )
         self.fields["description"].help_text = SIMPLE_FORMATTING_HELP
         self.fields["results"].help_text = SIMPLE_FORMATTING_HELP
         self.fields["ai_category"].choices = [
@@ -252,10 +263,6 @@ class ProjectForm(forms.ModelForm):
 
     def steps(self) -> list[BoundFieldGroup]:
         return field_groups(self, self.STEPS)
-
-    def needed_to_submit_labels(self) -> list[tuple[str, str]]:
-        """(field id, label) of what submission needs besides what a draft needs."""
-        return [(self[name].auto_id, self.fields[name].label) for name in self.needed_to_submit]
 
     def clean(self):
         cleaned = super().clean()

@@ -241,7 +241,10 @@ def _form_page(request, form: ProjectForm, project: Project | None):
     """The form in steps, with a "submit" button only where submitting is possible."""
     can_submit = project is None or PROJECT_WORKFLOW.can(project, "submit", request.user)
     # A published or submitted project saves "modifications": its steps are plain links.
-    saves_per_step = project is None or project.status not in {ProjectStatus.PUBLISHED, ProjectStatus.SUBMITTED}
+    saves_per_step = project is None or project.status not in {
+        ProjectStatus.PUBLISHED,
+        ProjectStatus.SUBMITTED,
+    }
     return render(
         request,
         "projects/form.html",

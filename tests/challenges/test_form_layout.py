@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 CREATE = reverse("challenges:create")
 # The place fields are being replaced by a place picker (another change): their group is
 # left out of the plain-words check until then.
-PLACE_GROUP = re.compile(r'<section class="form-step" aria-labelledby="groupe-lieu">.*?</section>', re.S)
+PLACE_GROUP = re.compile(
+    r'<section class="form-step" aria-labelledby="groupe-lieu">.*?</section>', re.S
+)
 
 
 def test_the_form_is_grouped_under_headings(client, mediator):
@@ -99,6 +101,8 @@ def test_an_editor_sees_the_same_groups(client):
         },
     )
     challenge = Challenge.objects.get()
-    page = html.unescape(client.get(reverse("challenges:edit", args=[challenge.slug])).content.decode())
+    page = html.unescape(
+        client.get(reverse("challenges:edit", args=[challenge.slug])).content.decode()
+    )
     assert "Le défi" in page and 'aria-labelledby="groupe-lieu"' in page
     assert response.status_code == 302

@@ -70,9 +70,9 @@ def test_no_shortcut_hint_and_no_jargon_in_the_form(member_client):
 
 def test_the_only_possible_carrier_is_pre_filled(member_client):
     page = member_client.get(CREATE).content.decode()
-    assert re.search(
-        rf'<option value="{member_client.organisation.pk}" selected>', page
-    ), "the one organisation the member belongs to is chosen already"
+    assert re.search(rf'<option value="{member_client.organisation.pk}" selected>', page), (
+        "the one organisation the member belongs to is chosen already"
+    )
 
 
 def test_with_several_carriers_none_is_chosen_for_the_person(member_client):
