@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from quartiers40.core.widgets import FastSelect
 from quartiers40.members.models import Organisation
 from quartiers40.projects.enums import ProjectStatus
+from quartiers40.projects.forms import FieldGroup, field_groups
 from quartiers40.projects.models import Project
 from quartiers40.territories.forms import QPVMultipleChoiceField
 from quartiers40.territories.reference import DEPARTMENT_CHOICES
@@ -66,7 +67,35 @@ def _attachment_help() -> str:
 
 class ChallengeForm(forms.Form):
     """Post or edit a défi. `organisations` (on posting) lists those the person may post for;
-    `mediator` shows the "for a resident" choice with its consent box."""
+    `mediator` shows the "for a resident" choice with its consent box. Laid out in GROUPS."""
+
+    GROUPS = (
+        FieldGroup(
+            "defi",
+            _("Le défi"),
+            _("Ce qui se passe, pour qui, et ce qui changerait."),
+            ("title", "situation", "affected", "solved_when", "themes"),
+        ),
+        FieldGroup(
+            "lieu",
+            _("Où"),
+            _("Un quartier prioritaire, ou bien une commune."),
+            ("qpvs", "commune_name", "commune_insee"),
+            rest=True,
+        ),
+        FieldGroup(
+            "qui",
+            _("Qui le poste"),
+            "",
+            ("organisation", "on_behalf_of_resident", "resident_consent"),
+        ),
+        FieldGroup(
+            "piece-jointe",
+            _("Une pièce jointe (facultatif)"),
+            _("Une photo, un courrier, un document qui aide à comprendre."),
+            ("attachment", "attachment_title"),
+        ),
+    )
 
     title = forms.CharField(
         label=_("Le défi en une phrase"),
@@ -119,7 +148,9 @@ class ChallengeForm(forms.Form):
         queryset=Organisation.objects.none(),
         required=False,
         empty_label=_("Moi-même"),
-        widget=FastSelect,
+        blank=True,  # a radio button for "Moi-même" too
+        # A few choices, all visible; "Moi-même" is ticked to begin with (see __init__).
+        widget=forms.RadioSelect,
     )
     on_behalf_of_resident = forms.BooleanField(
         label=_("Je poste ce défi pour un·e habitant·e"),
@@ -144,10 +175,14 @@ class ChallengeForm(forms.Form):
             del self.fields["organisation"]
         else:
             self.fields["organisation"].queryset = organisations
+            self.fields["organisation"].initial = ""  # "Moi-même" ticked, not no answer
         if editing or not mediator:
             del self.fields["on_behalf_of_resident"]
             del self.fields["resident_consent"]
         self.fields["attachment"].help_text = _attachment_help()
+
+    def groups(self):
+        return field_groups(self, self.GROUPS)
 
     def clean_attachment(self):
         file = self.cleaned_data.get("attachment")

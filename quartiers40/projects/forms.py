@@ -1,3 +1,6 @@
+import itertools
+from dataclasses import dataclass, field
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +20,67 @@ from .models import (
     PROJECT_EDITABLE_FIELDS,
     Project,
 )
+from .services import REQUIRED_FOR_SUBMISSION
+
+# What an easy text box accepts, said without jargon (the text is rendered as Markdown).
+SIMPLE_FORMATTING_HELP = _(
+    "Mise en forme simple : **gras**, listes (une ligne par point, commençant par « - »)."
+)
+
+
+@dataclass(frozen=True)
+class FieldGroup:
+    """A heading and the fields under it, for a long form laid out in groups or steps.
+
+    `rest`: this group also takes the visible fields no group names (the place fields are
+    being replaced by a place picker whose field names may change: they land here)."""
+
+    key: str
+    title: str
+    intro: str = ""
+    fields: tuple[str, ...] = ()
+    rest: bool = False
+
+
+@dataclass
+class BoundFieldGroup:
+    key: str
+    title: str
+    intro: str
+    number: int
+    fields: list = field(default_factory=list)
+    next: "BoundFieldGroup | None" = None
+
+    @property
+    def has_errors(self) -> bool:
+        return any(bound.errors for bound in self.fields)
+
+
+def field_groups(form: forms.BaseForm, groups: tuple[FieldGroup, ...]) -> list[BoundFieldGroup]:
+    """The form's visible fields under their groups' headings, in the groups' order;
+    a group left with no field (a field the form removed) is left out."""
+    named = {name for group in groups for name in group.fields}
+    visible = {bound.name: bound for bound in form.visible_fields()}
+    rest = [bound for name, bound in visible.items() if name not in named]
+    bound_groups = []
+    for group in groups:
+        bound_fields = [visible[name] for name in group.fields if name in visible]
+        if group.rest:
+            bound_fields += rest
+        if bound_fields:
+            bound_groups.append(
+                BoundFieldGroup(
+                    key=group.key,
+                    title=str(group.title),
+                    intro=str(group.intro),
+                    number=len(bound_groups) + 1,
+                    fields=bound_fields,
+                )
+            )
+    for group, following in itertools.pairwise(bound_groups):
+        group.next = following
+    return bound_groups
+
 
 SORT_UPDATED = "updated"
 SORT_NEWEST = "newest"
@@ -66,7 +130,53 @@ class CatalogueFilterForm(forms.Form):
 
 
 class ProjectForm(forms.ModelForm):
-    """The project's fields; `carriers` (on creation only) lists the organisations offered."""
+    """The project's fields; `carriers` (on creation only) lists the organisations offered.
+
+    Laid out in STEPS on one page (a step index with anchors): all that was typed stays in
+    one form, whichever step a person saves from. `needed_to_submit`: the fields a draft
+    may lack but a submission may not (marked apart from those a draft needs)."""
+
+    STEPS = (
+        FieldGroup(
+            "essentiel",
+            _("L'essentiel"),
+            _("Le nom du projet et ce qu'il fait, en quelques mots."),
+            ("carrier", "title", "summary", "easy_read_summary", "themes"),
+        ),
+        FieldGroup(
+            "besoin",
+            _("Le besoin et les publics"),
+            _("Le problème que le projet aide à résoudre, et pour qui."),
+            ("problem", "description", "beneficiaries"),
+        ),
+        FieldGroup(
+            "lieux",
+            _("Où"),
+            _("Pour soumettre : au moins un quartier prioritaire ou un département."),
+            ("qpvs", "departments"),
+            rest=True,
+        ),
+        FieldGroup(
+            "ia",
+            _("L'IA et les données"),
+            _("Ce que fait l'IA et avec quelles données, en mots simples."),
+            ("ai_category", "ai_description", "data_used", "processes_personal_data"),
+        ),
+        FieldGroup(
+            "avancement",
+            _("Avancement et détails"),
+            _("Facultatif : ce qui aide à comprendre où en est le projet."),
+            (
+                "stage",
+                "started_on",
+                "ended_on",
+                "partners",
+                "funding",
+                "results",
+                "source_code_url",
+            ),
+        ),
+    )
 
     carrier = forms.ModelChoiceField(
         label=_("Organisation porteuse"), queryset=Organisation.objects.none(), widget=FastSelect
@@ -107,8 +217,9 @@ class ProjectForm(forms.ModelForm):
         label=_("Organisations partenaires"),
         queryset=Organisation.objects.members_of_collective().order_by("name"),
         required=False,
-        widget=FastSelectMultiple(attrs={"size": 6}),
-        help_text=_("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."),
+        # Boxes to tick: a multiple select needs a keyboard shortcut a newcomer does not know.
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-scroll"}),
+        help_text=_("Cochez celles du collectif qui participent au projet (facultatif)."),
     )
     source_code_url = forms.URLField(label=_("Code source"), required=False, assume_scheme="https")
 
@@ -135,6 +246,23 @@ class ProjectForm(forms.ModelForm):
             if len(carriers) == 1:
                 self.fields["carrier"].initial = carriers[0].pk
         self.fields["title"].help_text = _("Un nom court et parlant.")
+        self.fields["easy_read_summary"].help_text = _(
+            "400 caractères au plus, des phrases courtes."
+        )
+        self.fields["description"].help_text = SIMPLE_FORMATTING_HELP
+        self.fields["results"].help_text = SIMPLE_FORMATTING_HELP
+        self.fields["ai_category"].choices = [
+            ("", _("Choisissez")),
+            *[choice for choice in self.fields["ai_category"].choices if choice[0]],
+        ]
+        self.needed_to_submit = tuple(
+            name
+            for name in REQUIRED_FOR_SUBMISSION
+            if name in self.fields and not self.fields[name].required
+        )
+
+    def steps(self) -> list[BoundFieldGroup]:
+        return field_groups(self, self.STEPS)
 
     def clean(self):
         cleaned = super().clean()

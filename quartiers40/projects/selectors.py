@@ -9,7 +9,7 @@ from quartiers40.members.models import Organisation, User
 from quartiers40.members.permissions import is_coordination, membership_of
 from quartiers40.territories.models import QPV
 
-from .enums import ProjectStatus
+from .enums import ProjectStatus, Stage
 from .models import Project, ProjectFollow, ProjectUpdate
 
 # A project not updated for this long reminds its owners (about six months).
@@ -200,8 +200,9 @@ def projects_in_organisation_section(organisation: Organisation, viewer) -> dict
 
 
 def projects_in_home_section(viewer) -> dict:
-    """The latest published projects, for the home page (registered in ProjectsConfig.ready)."""
-    projects = project_catalogue()
+    """The latest published projects still going on (not archived, not at the "stopped"
+    stage), for the home page (registered in ProjectsConfig.ready)."""
+    projects = project_catalogue().exclude(stage=Stage.STOPPED)
     return {
         "latest_projects": list(projects.order_by("-published_at", "pk")[:PROJECTS_ON_HOME_PAGE]),
         "projects_count": Project.objects.published().count(),

@@ -16,7 +16,7 @@ from quartiers40.core.ratelimit import client_ip, rate_limit_check
 from quartiers40.territories.selectors import qpv_summary_get
 
 from . import permissions, selectors, services
-from .enums import PROJECT_WORKFLOW
+from .enums import PROJECT_WORKFLOW, ProjectStatus
 from .forms import (
     SORT_NEWEST,
     ArchiveForm,
@@ -32,6 +32,7 @@ from .models import Project
 PAGE_SIZE = 20
 SAVE_DRAFT = "draft"
 SUBMIT = "submit"
+NEXT_STEP = "next_step"
 
 
 def _project_or_404(key: str, queryset=None) -> Project:
@@ -208,13 +209,53 @@ def _save(request, form: ProjectForm, project: Project | None) -> Project | None
     return project
 
 
+def _next_step(request) -> str:
+    """The step a "save and go on" button asks for ("" for none or an unknown one)."""
+    key = request.POST.get(NEXT_STEP, "")
+    return key if key in {step.key for step in ProjectForm.STEPS} else ""
+
+
+def _after_save(request, project: Project):
+    """A draft saved from a step goes on to the next step of its edit page; otherwise the
+    project's page."""
+    step = _next_step(request)
+    if step and request.POST.get("action") != SUBMIT:
+        return redirect(f"{reverse('projects:edit', kwargs={'key': project.slug})}#etape-{step}")
+    return redirect("projects:detail", key=project.slug)
+
+
+def _missing(form: ProjectForm, project: Project | None) -> list[tuple[str, str]]:
+    """(anchor, label) of what the saved project still lacks before it can be submitted."""
+    if project is None or project.pk is None:
+        return []
+    missing = []
+    for name, message in services.project_missing_fields(project).items():
+        if name in form.fields:
+            missing.append((form[name].auto_id, str(form.fields[name].label)))
+        else:  # the places: a quartier or a department, in their step
+            missing.append(("etape-lieux", str(message)))
+    return missing
+
+
 def _form_page(request, form: ProjectForm, project: Project | None):
-    """The form, with a "submit" button only where submitting is possible."""
+    """The form in steps, with a "submit" button only where submitting is possible."""
     can_submit = project is None or PROJECT_WORKFLOW.can(project, "submit", request.user)
+    # A published or submitted project saves "modifications": its steps are plain links.
+    saves_per_step = project is None or project.status not in {
+        ProjectStatus.PUBLISHED,
+        ProjectStatus.SUBMITTED,
+    }
     return render(
         request,
         "projects/form.html",
-        {"form": form, "project": project, "can_submit": can_submit},
+        {
+            "form": form,
+            "project": project,
+            "can_submit": can_submit,
+            "steps": form.steps(),
+            "saves_per_step": saves_per_step,
+            "missing": _missing(form, project) if can_submit else [],
+        },
     )
 
 
@@ -228,7 +269,7 @@ def project_create(request):
     if request.method == "POST" and form.is_valid():
         project = _save(request, form, None)
         if project is not None and not form.errors:
-            return redirect("projects:detail", key=project.slug)
+            return _after_save(request, project)
     # Saved but not submitted: the form now posts to the draft's own edit page.
     return _form_page(request, form, project)
 
@@ -242,7 +283,7 @@ def project_edit(request, key: str):
     if request.method == "POST" and form.is_valid():
         _save(request, form, project)
         if not form.errors:
-            return redirect("projects:detail", key=project.slug)
+            return _after_save(request, project)
     return _form_page(request, form, project)
 
 

@@ -15,7 +15,15 @@ from .conftest import assert_no_axe_violations, open_counting_bytes
 TITLE = "Un assistant pour les courriers administratifs"
 
 
+def _step(page, title: str) -> None:
+    """The form shows one step at a time: open it from the step index."""
+    page.get_by_role("navigation", name="Étapes du formulaire").get_by_role(
+        "link", name=title
+    ).click()
+
+
 def _fill_project(page, qpv) -> None:
+    _step(page, "L'essentiel")
     page.get_by_label(re.compile("^Titre")).fill(TITLE)
     page.get_by_label(re.compile("^Résumé en une ligne")).fill(
         "Il aide les habitants à comprendre leurs courriers."
@@ -23,15 +31,19 @@ def _fill_project(page, qpv) -> None:
     page.get_by_label(re.compile("^Résumé en français facile")).fill(
         "Un outil lit vos lettres avec vous et explique les mots difficiles."
     )
+    page.get_by_label("Services publics", exact=True).check()
+    _step(page, "Le besoin et les publics")
     page.get_by_label(re.compile("^Description")).fill("Un assistant en plusieurs langues.")
     page.get_by_label(re.compile("^Problème traité")).fill("Les courriers sont difficiles à lire.")
     page.get_by_label("Habitants", exact=True).check()
+    _step(page, "L'IA et les données")
     page.get_by_label(re.compile("^Type d'IA")).select_option(label="Langage et texte")
     page.get_by_label(re.compile("^L'IA utilisée")).fill("Un programme qui lit et résume.")
     page.get_by_label(re.compile("^Données utilisées")).fill("Les courriers, effacés après.")
+    _step(page, "Où")
     page.get_by_label(re.compile("^Départements")).select_option("93")
     page.get_by_label(re.compile("^Quartiers prioritaires concernés")).select_option(str(qpv.pk))
-    page.get_by_label("Services publics", exact=True).check()
+    _step(page, "Enregistrer ou soumettre")
 
 
 def test_a_member_proposes_coordination_publishes_a_visitor_finds(live_server, sign_in_as, page):
@@ -47,6 +59,7 @@ def test_a_member_proposes_coordination_publishes_a_visitor_finds(live_server, s
     assert_no_axe_violations(member)
     member.get_by_label(re.compile("^Titre")).fill(TITLE)
     member.get_by_label(re.compile("^Résumé en une ligne")).fill("Brouillon rapide.")
+    _step(member, "Enregistrer ou soumettre")
     member.get_by_role("button", name="Enregistrer le brouillon").click()
     expect(member.get_by_role("status")).to_contain_text("Le brouillon est enregistré")
     assert Project.objects.get().status == ProjectStatus.DRAFT
