@@ -1,10 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from quartiers40.core.forms import FieldGroup, field_groups
 from quartiers40.core.widgets import FastSelect
 from quartiers40.members.models import Organisation
 from quartiers40.projects.enums import ProjectStatus
-from quartiers40.projects.forms import FieldGroup, field_groups
 from quartiers40.projects.models import Project
 from quartiers40.territories.forms import QPVMultipleChoiceField
 from quartiers40.territories.reference import DEPARTMENT_CHOICES

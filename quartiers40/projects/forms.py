@@ -1,10 +1,13 @@
-import itertools
-from dataclasses import dataclass, field
-
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from quartiers40.core.forms import (
+    SIMPLE_FORMATTING_HELP,
+    BoundFieldGroup,
+    FieldGroup,
+    field_groups,
+)
 from quartiers40.core.widgets import FastSelect, FastSelectMultiple
 from quartiers40.members.enums import OrganisationKind
 from quartiers40.members.models import Organisation
@@ -21,66 +24,6 @@ from .models import (
     Project,
 )
 from .services import REQUIRED_FOR_SUBMISSION
-
-# What an easy text box accepts, said without jargon (the text is rendered as Markdown).
-SIMPLE_FORMATTING_HELP = _(
-    "Mise en forme simple : **gras**, listes (une ligne par point, commençant par « - »)."
-)
-
-
-@dataclass(frozen=True)
-class FieldGroup:
-    """A heading and the fields under it, for a long form laid out in groups or steps.
-
-    `rest`: this group also takes the visible fields no group names (the place fields are
-    being replaced by a place picker whose field names may change: they land here)."""
-
-    key: str
-    title: str
-    intro: str = ""
-    fields: tuple[str, ...] = ()
-    rest: bool = False
-
-
-@dataclass
-class BoundFieldGroup:
-    key: str
-    title: str
-    intro: str
-    number: int
-    fields: list = field(default_factory=list)
-    next: "BoundFieldGroup | None" = None
-
-    @property
-    def has_errors(self) -> bool:
-        return any(bound.errors for bound in self.fields)
-
-
-def field_groups(form: forms.BaseForm, groups: tuple[FieldGroup, ...]) -> list[BoundFieldGroup]:
-    """The form's visible fields under their groups' headings, in the groups' order;
-    a group left with no field (a field the form removed) is left out."""
-    named = {name for group in groups for name in group.fields}
-    visible = {bound.name: bound for bound in form.visible_fields()}
-    rest = [bound for name, bound in visible.items() if name not in named]
-    bound_groups = []
-    for group in groups:
-        bound_fields = [visible[name] for name in group.fields if name in visible]
-        if group.rest:
-            bound_fields += rest
-        if bound_fields:
-            bound_groups.append(
-                BoundFieldGroup(
-                    key=group.key,
-                    title=str(group.title),
-                    intro=str(group.intro),
-                    number=len(bound_groups) + 1,
-                    fields=bound_fields,
-                )
-            )
-    for group, following in itertools.pairwise(bound_groups):
-        group.next = following
-    return bound_groups
-
 
 SORT_UPDATED = "updated"
 SORT_NEWEST = "newest"
