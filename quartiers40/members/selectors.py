@@ -61,7 +61,9 @@ def organisation_people(organisation: Organisation) -> QuerySet[OrganisationMemb
 
 def organisation_public_people(organisation: Organisation) -> QuerySet[OrganisationMembership]:
     """Only the people who chose a public profile appear on a public page."""
-    return organisation_people(organisation).filter(user__profile_public=True)
+    return organisation_people(organisation).filter(
+        user__profile_public=True, user__deleted_at__isnull=True
+    )
 
 
 def organisation_pending_invitations(organisation: Organisation) -> QuerySet[Invitation]:
