@@ -1,0 +1,35 @@
+"""The header's "À traiter (n)" link, for the coordination team only.
+
+Runs nothing for anybody else; for the team, one count query per queue (the entries of the
+queues are never read here), once per request.
+"""
+
+from django import template
+
+from quartiers40.core.sections import COORDINATION_PAGE, sections_for
+from quartiers40.members.permissions import is_coordination
+from quartiers40.members.queues import queues_total
+
+register = template.Library()
+
+
+def coordination_sections(request) -> list[dict]:
+    """The sections of "À traiter", computed once per request (the header and the page)."""
+    cached = getattr(request, "_coordination_sections", None)
+    if cached is None:
+        cached = sections_for(COORDINATION_PAGE, request.user)
+        request._coordination_sections = cached
+    return cached
+
+
+@register.inclusion_tag("home/_coordination_link.html", takes_context=True)
+def coordination_link(context) -> dict:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if request is None or user is None or not is_coordination(user):
+        return {"show": False}
+    return {
+        "show": True,
+        "total": queues_total(coordination_sections(request)),
+        "current": getattr(request.resolver_match, "view_name", "") == "home:coordination",
+    }
