@@ -9,10 +9,8 @@ from django.utils.translation import get_language
 
 from quartiers40.core.sections import HOME_PAGE, sections_for
 from quartiers40.members.permissions import is_coordination
-from quartiers40.members.queues import queues_total
+from quartiers40.members.queues import coordination_sections, queues_total
 from quartiers40.members.selectors import collective_figures, organisation_directory
-
-from .templatetags.coordination import coordination_sections
 
 
 def home(request):

@@ -9,6 +9,8 @@ query per queue and nothing more.
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from quartiers40.core.sections import COORDINATION_PAGE, sections_for
+
 QUEUE_ENTRIES_SHOWN = 5
 
 
@@ -34,3 +36,13 @@ def queue(
 
 def queues_total(sections: Iterable[dict[str, Any]]) -> int:
     return sum(queue["count"] for section in sections for queue in section.get("queues", ()))
+
+
+def coordination_sections(request) -> list[dict[str, Any]]:
+    """The sections of "À traiter" for the team member of `request`, computed once per
+    request (the header, "Mon espace" and the page itself share them)."""
+    cached = getattr(request, "_coordination_sections", None)
+    if cached is None:
+        cached = sections_for(COORDINATION_PAGE, request.user)
+        request._coordination_sections = cached
+    return cached

@@ -241,8 +241,6 @@ def organisations_acting_in(qpv) -> dict:
 def account_roles(user: User, memberships) -> list[str]:
     """What "Mon espace" says of my place in the collective, one sentence per role."""
     roles = []
-    if is_coordination(user):
-        roles.append(_("Vous coordonnez le collectif."))
     for membership in memberships:
         organisation = membership.organisation
         values = {"organisation": organisation.name}
@@ -261,6 +259,6 @@ def account_roles(user: User, memberships) -> list[str]:
             )
     if user.is_resident:
         roles.append(_("Vous habitez un quartier prioritaire."))
-    if not roles:
+    if not roles and not is_coordination(user):  # the team has its own card
         roles.append(_("Vous participez à titre personnel."))
     return roles

@@ -6,20 +6,10 @@ queues are never read here), once per request.
 
 from django import template
 
-from quartiers40.core.sections import COORDINATION_PAGE, sections_for
 from quartiers40.members.permissions import is_coordination
-from quartiers40.members.queues import queues_total
+from quartiers40.members.queues import coordination_sections, queues_total
 
 register = template.Library()
-
-
-def coordination_sections(request) -> list[dict]:
-    """The sections of "À traiter", computed once per request (the header and the page)."""
-    cached = getattr(request, "_coordination_sections", None)
-    if cached is None:
-        cached = sections_for(COORDINATION_PAGE, request.user)
-        request._coordination_sections = cached
-    return cached
 
 
 @register.inclusion_tag("home/_coordination_link.html", takes_context=True)

@@ -28,6 +28,7 @@ from ..forms import (
     SignUpForm,
 )
 from ..models import ApiToken, User
+from ..queues import coordination_sections, queues_total
 
 
 def _too_many(request, template: str, context: dict, retry_after: int) -> HttpResponse:
@@ -163,6 +164,9 @@ def account(request):
             "sections": sections,
             "awaiting": awaiting,
             "is_coordination": coordination,
+            "coordination_total": (
+                queues_total(coordination_sections(request)) if coordination else 0
+            ),
             "roles": selectors.account_roles(user, members.get("memberships", [])),
             "show_join": not coordination and not members.get("in_collective"),
         },
