@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from quartiers40.members.enums import Role
 from quartiers40.members.models import Organisation, OrganisationMembership
-from quartiers40.members.permissions import is_coordination
+from quartiers40.members.permissions import is_coordination, person_public_name
 
 from .enums import ChallengeStatus, ModerationState, OfferState
 from .models import COMMENT_EDIT_WINDOW_MINUTES, Challenge, ChallengeComment, ChallengeOffer
@@ -23,25 +23,9 @@ def _active(user) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------
-# What of a person is shown. The single place that decides, for pages, exports, API, e-mails.
+# What of a person is shown: `members.permissions.person_public_name` decides, for pages,
+# exports, API and e-mails alike (re-exported here for the callers of this module).
 # ---------------------------------------------------------------------------------------------
-
-
-def person_public_name(person, viewer=None) -> str:
-    """The name of a person who wrote something, as `viewer` may read it.
-
-    Their own name for themselves and the coordination team; otherwise the name only when the
-    profile is public; else "Un·e habitant·e" for residents and "Un·e participant·e" for others.
-    """
-    if person is None or not person.is_active or person.deleted_at is not None:
-        return _("Compte supprimé")
-    if _active(viewer) and (viewer.pk == person.pk or is_coordination(viewer)):
-        return person.display_name
-    if person.profile_public:
-        return person.display_name
-    if person.is_resident:
-        return _("Un·e habitant·e")
-    return _("Un·e participant·e")
 
 
 def challenge_public_author(challenge: Challenge, viewer=None) -> str:

@@ -3,4 +3,7 @@ from django.urls import path
 from . import views
 
 app_name = "home"
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("a-traiter/", views.coordination, name="coordination"),
+]

@@ -1,11 +1,15 @@
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from quartiers40.core.sections import HOME_PAGE, sections_for
+from quartiers40.members.permissions import is_coordination
+from quartiers40.members.queues import coordination_sections, queues_total
 from quartiers40.members.selectors import collective_figures, organisation_directory
 
 
@@ -36,3 +40,17 @@ def _home_sections_html(request) -> SafeString:
         if settings.HOME_SECTIONS_CACHE_SECONDS:
             cache.set(key, str(html), settings.HOME_SECTIONS_CACHE_SECONDS)
     return mark_safe(html)  # noqa: S308 - our own templates, rendered above
+
+
+@login_required
+def coordination(request):
+    """ "À traiter": every queue of the coordination team, with its count and its first items,
+    composed from what the apps register (core.sections COORDINATION_PAGE)."""
+    if not is_coordination(request.user):
+        raise PermissionDenied
+    sections = coordination_sections(request)
+    return render(
+        request,
+        "home/coordination.html",
+        {"sections": sections, "total": queues_total(sections)},
+    )

@@ -36,7 +36,17 @@ VENUES = [
     ),
 ]
 
-SPEAKERS = ["Nadia B.", "Yanis K.", "Fatou D.", "Thomas L.", "Inès M.", "Moussa S.", "Léa R."]
+# Speakers are typed names, published on the agenda: full names, so that none is ever the
+# "First L." name of a demo member whose profile is private.
+SPEAKERS = [
+    "Nadia Benkirane",
+    "Yanis Kaci",
+    "Fatou Diop",
+    "Thomas Lefèvre",
+    "Inès Moreau",
+    "Moussa Sylla",
+    "Léa Roux",
+]
 
 # (what, months after the edition it is due, status) per past edition.
 ACTIONS = [

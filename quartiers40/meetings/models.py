@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from quartiers40.core.markdown import render_markdown
+from quartiers40.members.permissions import person_name_if_public
 
 from .enums import (
     ACTIVE_REGISTRATION_STATUSES,
@@ -524,9 +525,9 @@ class ActionItem(models.Model):
         if self.owner_organisation_id:
             parts.append(self.owner_organisation.name)
         if self.owner_user_id:
-            person = self.owner_user
-            if person.profile_public and person.is_active:
-                parts.append(person.display_name)
+            name = person_name_if_public(self.owner_user)
+            if name:
+                parts.append(name)
             elif not parts:
                 parts.append(str(_("Une personne du collectif")))
         return " – ".join(parts)

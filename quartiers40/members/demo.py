@@ -409,14 +409,20 @@ def load(*, rng: random.Random) -> dict[str, int]:
         organisations.append(organisation)
 
     people = 0
+    # Each name once: a public member never shares the name of a private one, so a name on a
+    # page always says whose it is (and the privacy tests can look for it).
+    used = {name for _email, name, _what in DEMO_ACCOUNTS}
     for index, organisation in enumerate(organisations):
         size = rng.randint(1, 3)
         for position in range(size):
-            first = rng.choice(FIRST_NAMES)
+            name = ""
+            while not name or name in used:
+                name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_INITIALS)}."
+            used.add(name)
             person = User.objects.create_user(
                 email=f"membre{index:02d}-{position}@{DEMO_DOMAIN}",
                 password=None,
-                display_name=f"{first} {rng.choice(LAST_INITIALS)}.",
+                display_name=name,
                 email_verified_at=now,
                 profile_public=rng.random() < 0.6,
             )

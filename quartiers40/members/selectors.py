@@ -4,11 +4,12 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from quartiers40.core.selectors import action_log_for
 from quartiers40.territories.models import QPV
 
-from .enums import MembershipRequestStatus
+from .enums import MembershipRequestStatus, OrganisationKind, Role
 from .models import (
     ApiToken,
     Invitation,
@@ -18,6 +19,7 @@ from .models import (
     User,
     hash_token,
 )
+from .permissions import is_coordination
 
 
 def organisation_directory(
@@ -61,7 +63,9 @@ def organisation_people(organisation: Organisation) -> QuerySet[OrganisationMemb
 
 def organisation_public_people(organisation: Organisation) -> QuerySet[OrganisationMembership]:
     """Only the people who chose a public profile appear on a public page."""
-    return organisation_people(organisation).filter(user__profile_public=True)
+    return organisation_people(organisation).filter(
+        user__profile_public=True, user__deleted_at__isnull=True
+    )
 
 
 def organisation_pending_invitations(organisation: Organisation) -> QuerySet[Invitation]:
@@ -232,3 +236,29 @@ def organisations_acting_in(qpv) -> dict:
         "organisations": organisations[:ORGANISATIONS_ON_QPV_PAGE],
         "organisations_count": organisations.count(),
     }
+
+
+def account_roles(user: User, memberships) -> list[str]:
+    """What "Mon espace" says of my place in the collective, one sentence per role."""
+    roles = []
+    for membership in memberships:
+        organisation = membership.organisation
+        values = {"organisation": organisation.name}
+        if not organisation.is_member_of_collective:
+            roles.append(_("« %(organisation)s » n'est pas encore membre du collectif.") % values)
+        elif organisation.kind == OrganisationKind.LOCAL_AUTHORITY:
+            if membership.role == Role.ADMIN:
+                roles.append(_("Vous administrez la collectivité « %(organisation)s ».") % values)
+            else:
+                roles.append(_("Vous représentez la collectivité « %(organisation)s ».") % values)
+        elif membership.role == Role.ADMIN:
+            roles.append(_("Vous administrez « %(organisation)s », membre du collectif.") % values)
+        else:
+            roles.append(
+                _("Vous faites partie de « %(organisation)s », membre du collectif.") % values
+            )
+    if user.is_resident:
+        roles.append(_("Vous habitez un quartier prioritaire."))
+    if not roles and not is_coordination(user):  # the team has its own card
+        roles.append(_("Vous participez à titre personnel."))
+    return roles

@@ -22,6 +22,7 @@ urlpatterns = [
         "mot-de-passe/change/", accounts.ResetCompleteView.as_view(), name="password_reset_complete"
     ),
     path("compte/", accounts.account, name="account"),
+    path("compte/profil/", accounts.account_settings, name="account_settings"),
     path("compte/mes-donnees.json", accounts.account_data, name="account_data"),
     path("compte/supprimer/", accounts.account_delete, name="account_delete"),
     path("compte/jetons/", accounts.api_tokens, name="api_tokens"),

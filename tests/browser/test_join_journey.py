@@ -36,7 +36,7 @@ def test_a_person_signs_up_asks_to_join_and_is_accepted(live_server, settings, n
     # Confirm the address with the link received by e-mail.
     (verification,) = [m for m in mail.outbox if m.to == ["samia@exemple.fr"]]
     person.goto(_link_in(verification, "/compte/verifier/"))
-    expect(person.get_by_role("heading", level=1)).to_have_text("Mon compte")
+    expect(person.get_by_role("heading", level=1)).to_have_text("Mon espace")
     expect(person.get_by_role("status")).to_contain_text("Votre adresse e-mail est confirmée")
 
     # Ask to join for a new organisation.
@@ -63,7 +63,9 @@ def test_a_person_signs_up_asks_to_join_and_is_accepted(live_server, settings, n
     team.get_by_label(re.compile("^Adresse e-mail")).fill(coordinator.email)
     team.get_by_label(re.compile("^Mot de passe")).fill(PASSWORD)
     team.get_by_role("button", name="Se connecter").click()
-    team.get_by_role("link", name="Coordination").click()
+    # Sign-in lands on "Mon espace"; "À traiter" lists every queue, this one with its count.
+    team.get_by_role("main").get_by_role("link", name="À traiter (1)").click()
+    team.get_by_role("link", name="Décider des adhésions").click()
     expect(team.get_by_role("heading", level=1)).to_have_text("Demandes d'adhésion à traiter")
     team.get_by_role("link", name=f"Examiner {ORGANISATION}").click()
     team.get_by_label(re.compile("^Motif")).fill("Bienvenue !")

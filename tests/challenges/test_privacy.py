@@ -64,8 +64,13 @@ def test_a_private_resident_poster_is_never_named_to_others(coordinator):
     challenge = ChallengeFactory(author=resident)
     assert challenge_public_author(challenge, None) == "Un·e habitant·e"
     assert challenge_public_author(challenge, UserFactory()) == "Un·e habitant·e"
-    assert challenge_public_author(challenge, resident) == "Fatou Secrète"
-    assert challenge_public_author(challenge, coordinator) == "Fatou Secrète"
+    # She and the team read what the public reads, with a hint: never her bare name.
+    assert challenge_public_author(challenge, resident) == (
+        "Un·e habitant·e (vous ; votre nom n'est pas public)"
+    )
+    assert challenge_public_author(challenge, coordinator) == (
+        "Un·e habitant·e (Fatou Secrète, nom non public)"
+    )
     resident.profile_public = True
     resident.save()
     assert challenge_public_author(challenge, None) == "Fatou Secrète"

@@ -7,7 +7,6 @@ organisers, on the site.
 from datetime import date, datetime, time
 from typing import Literal
 
-from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Schema
@@ -23,7 +22,7 @@ from quartiers40.meetings.enums import (
     EditionFormat,
 )
 from quartiers40.meetings.models import ActionItem, AgendaItem, Edition, Series
-from quartiers40.members.permissions import can_view_profile
+from quartiers40.members.permissions import person_name_if_public
 
 from .common import ACTIONS_DESCRIPTION, Choice, actions_for, choice
 from .projects import OrganisationRefOut
@@ -317,14 +316,10 @@ class ActionItemOut(Schema):
         return item.is_overdue()
 
     @staticmethod
-    def resolve_owner_person(item: ActionItem, context) -> PersonRefOut | None:
-        person = item.owner_user
-        if person is None:
-            return None
-        viewer = getattr(context["request"], "auth", None) or AnonymousUser()
-        if not can_view_profile(viewer, person):
-            return None
-        return PersonRefOut(name=str(person))
+    def resolve_owner_person(item: ActionItem) -> PersonRefOut | None:
+        # An API answer is republished by whoever reads it: the same for every caller.
+        name = person_name_if_public(item.owner_user)
+        return PersonRefOut(name=name) if name else None
 
 
 # --- Writes ---------------------------------------------------------------------

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 
 from quartiers40.core.forms import form_errors_apply
 from quartiers40.core.ratelimit import client_ip, rate_limit_check, rate_limit_reset
+from quartiers40.core.sections import ACCOUNT_PAGE, sections_for
 
 from .. import permissions, selectors, services
-from ..enums import MEMBERSHIP_REQUEST_WORKFLOW
 from ..forms import (
     ApiTokenForm,
     DeleteAccountForm,
@@ -28,6 +28,7 @@ from ..forms import (
     SignUpForm,
 )
 from ..models import ApiToken, User
+from ..queues import coordination_sections, queues_total
 
 
 def _too_many(request, template: str, context: dict, retry_after: int) -> HttpResponse:
@@ -149,6 +150,32 @@ class ResetCompleteView(auth_views.PasswordResetCompleteView):
 
 @login_required
 def account(request):
+    """ "Mon espace": what is mine and what awaits me, composed from what each app registers
+    (core.sections ACCOUNT_PAGE); the words follow my place in the collective."""
+    user = request.user
+    sections = sections_for(ACCOUNT_PAGE, user)
+    awaiting = [item for section in sections for item in section.get("awaiting", ())]
+    members = next((section for section in sections if section["key"] == "members"), {})
+    coordination = permissions.is_coordination(user)
+    return render(
+        request,
+        "members/account.html",
+        {
+            "sections": sections,
+            "awaiting": awaiting,
+            "is_coordination": coordination,
+            "coordination_total": (
+                queues_total(coordination_sections(request)) if coordination else 0
+            ),
+            "roles": selectors.account_roles(user, members.get("memberships", [])),
+            "show_join": not coordination and not members.get("in_collective"),
+        },
+    )
+
+
+@login_required
+def account_settings(request):
+    """My profile, what of it is public, my data: moved out of "Mon espace"."""
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -157,22 +184,8 @@ def account(request):
             form_errors_apply(form, error)
         else:
             messages.success(request, _("Vos informations sont enregistrées."))
-            return redirect("members:account")
-    requests = list(selectors.membership_requests_of(request.user))
-    return render(
-        request,
-        "members/account.html",
-        {
-            "form": form,
-            "memberships": selectors.organisations_of(request.user),
-            "requests": requests,
-            "withdrawable": {
-                item.pk
-                for item in requests
-                if MEMBERSHIP_REQUEST_WORKFLOW.can(item, "withdraw", request.user)
-            },
-        },
-    )
+            return redirect("members:account_settings")
+    return render(request, "members/account_settings.html", {"form": form})
 
 
 @login_required
