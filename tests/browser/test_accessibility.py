@@ -142,8 +142,7 @@ def test_sign_in_and_language_switch_work_without_javascript(new_context, live_s
 
     page.get_by_role("banner").get_by_role("button", name=re.compile("^English")).click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    # "Mon espace" is new in issue 11: its English ("My space") comes with the next
-    # makemessages; the menu's sign-out button is already translated.
+    expect(page.get_by_role("heading", level=1)).to_have_text("My space")
     expect(page.get_by_role("banner").get_by_role("button", name="Sign out")).to_have_count(1)
     assert page.url == f"{live_server.url}/compte/"
     expect(
