@@ -54,6 +54,7 @@ def edition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     previous, follow_up = selectors.follow_up_actions(edition)
     can_organise = permissions.can_organise(user, edition)
     is_future = edition.ends_at > timezone.now()
+    seats = selectors.seat_summaries(edition)
     return render(
         request,
         "meetings/edition_detail.html",
@@ -61,7 +62,7 @@ def edition_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "edition": edition,
             "registration": registration,
             "waiting_position": selectors.waiting_position(registration) if registration else None,
-            "seats": selectors.seat_summaries(edition),
+            "seats": seats,
             "show_online_link": bool(edition.online_url)
             and permissions.can_see_online_link(user, edition),
             "agenda": selectors.agenda(edition),
@@ -76,7 +77,7 @@ def edition_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "can_apply": user.is_authenticated
             and edition.is_published
             and edition.call_for_pitches_open,
-            "form": RegistrationForm(edition=edition, signed_in=user.is_authenticated)
+            "form": RegistrationForm(edition=edition, signed_in=user.is_authenticated, seats=seats)
             if registration is None
             else None,
         },
