@@ -261,10 +261,12 @@ class PitchForm(forms.Form):
 
 
 class AgendaItemForm(forms.ModelForm):
+    """A point of the agenda. No position field: a new point goes last, "Monter" and
+    "Descendre" move it (a number typed by hand started at 0 and collided with others)."""
+
     class Meta:
         model = AgendaItem
         fields = [
-            "order",
             "starts_at",
             "duration_minutes",
             "title",
@@ -278,19 +280,14 @@ class AgendaItemForm(forms.ModelForm):
             "project": FastSelect,
             "challenge": FastSelect,
         }
-        help_texts = {"order": _("Position dans l'ordre du jour (1 = en premier).")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = Project.objects.published().order_by("title")
         self.fields["challenge"].queryset = Challenge.objects.visible().order_by("title")
-        self.fields["order"].required = False
 
     def service_arguments(self) -> dict:
-        data = dict(self.cleaned_data)
-        if not data.get("order"):
-            data.pop("order", None)
-        return data
+        return dict(self.cleaned_data)
 
 
 class MinutesForm(forms.Form):

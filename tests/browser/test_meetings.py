@@ -163,6 +163,19 @@ def test_an_organiser_builds_the_agenda_publishes_minutes_and_action_items(
     page.get_by_label(re.compile("^Durée")).fill("15")
     page.get_by_role("button", name="Ajouter à l'ordre du jour").click()
     expect(page.get_by_role("status")).to_contain_text("L'ordre du jour est enregistré")
+    # No position field; points are numbered from 1. Removing asks first (no JavaScript needed).
+    expect(page.locator("input[name=order]")).to_have_count(0)
+    page.get_by_label(re.compile("^Titre")).fill("Point en trop")
+    page.get_by_role("button", name="Ajouter à l'ordre du jour").click()
+    expect(page.locator(".agenda-position")).to_have_text(["1", "2", "3"])
+    page.get_by_role("link", name="Retirer Point en trop").click()
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Non, garder ce point").click()
+    expect(page.locator(".agenda-position")).to_have_count(3)
+    page.get_by_role("link", name="Retirer Point en trop").click()
+    page.get_by_role("button", name="Oui, retirer ce point").click()
+    expect(page.get_by_role("status")).to_have_text("Le point est retiré de l'ordre du jour.")
+    expect(page.locator(".agenda-position")).to_have_text(["1", "2"])
 
     # The registrants, with their notes, and the check-in page on a phone.
     page.get_by_role("link", name="Inscrits").click()
