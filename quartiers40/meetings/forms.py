@@ -7,7 +7,7 @@ from quartiers40.members.models import Organisation, User
 from quartiers40.projects.models import Project
 
 from .enums import ACTION_ITEM_WORKFLOW, ActionItemStatus, Attendance, ResourceKind
-from .models import ActionItem, AgendaItem, Edition, EditionResource
+from .models import ActionItem, AgendaItem, Edition, EditionResource, Series
 from .selectors import SeatSummary, seat_summaries
 from .services import EDITION_EDITABLE_FIELDS
 
@@ -400,6 +400,39 @@ class ActionStatusForm(forms.Form):
             for value, label in ActionItemStatus.choices
             if value == item.status or value in allowed
         ]
+
+
+class EditionFilterForm(forms.Form):
+    """The filters of the meetings list (GET): how one takes part, the series."""
+
+    attendance = forms.ChoiceField(
+        label=_("Participer"),
+        required=False,
+        choices=[("", _("Sur place ou en ligne")), *Attendance.choices],
+    )
+    serie = forms.ModelChoiceField(
+        label=_("Série"),
+        required=False,
+        queryset=Series.objects.none(),
+        to_field_name="slug",
+        empty_label=_("Toutes les séries"),
+    )
+
+    def __init__(self, *args, series, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["serie"].queryset = series
+
+    @property
+    def active(self) -> bool:
+        return self.is_valid() and any(self.cleaned_data.values())
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {
+            "attendance": self.cleaned_data["attendance"],
+            "series": self.cleaned_data["serie"],
+        }
 
 
 class SearchForm(forms.Form):

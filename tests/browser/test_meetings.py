@@ -219,3 +219,41 @@ def test_an_organiser_builds_the_agenda_publishes_minutes_and_action_items(
     phone_page.get_by_role("button", name="Rechercher").click()
     phone_page.get_by_role("button", name="Marquer présent·e : Samia Benali").click()
     expect(phone_page.get_by_role("main")).to_contain_text("1 présent·es sur 1")
+
+
+def test_an_edition_and_the_list_on_a_phone_and_on_a_desktop(live_server, new_context):
+    """On a 360×800 phone the key facts and the main action show on the first screen, the
+    list's filters fold away; on a desktop the key facts sit in a side column."""
+    edition = EditionFactory(title="Petit déj de l'IA – hiver", onsite_capacity=5)
+    for n in range(4):
+        AgendaItemFactory(edition=edition, title=f"Point {n + 1}")
+    phone = new_context(viewport={"width": 360, "height": 800}, is_mobile=True).new_page()
+    phone.goto(f"{live_server.url}/rencontres/{edition.slug}/")
+    action = phone.locator(".edition-main-action")
+    expect(action).to_have_text("S'inscrire")
+    assert action.bounding_box()["y"] + action.bounding_box()["height"] <= 800
+    expect(phone.locator(".edition-facts")).to_contain_text("5 places restantes")
+    assert_no_axe_violations(phone)
+    action.click()
+    expect(phone.get_by_role("heading", name="Inscription")).to_be_in_viewport()
+
+    phone.goto(f"{live_server.url}/rencontres/")
+    expect(phone.get_by_label("Participer")).to_be_hidden()
+    first = phone.locator(".card-list .card").first
+    assert first.bounding_box()["y"] + first.bounding_box()["height"] <= 800
+    phone.get_by_text("Filtrer les rencontres").click()
+    phone.get_by_label("Participer").select_option(label="En ligne")
+    phone.get_by_role("button", name="Filtrer").click()
+    expect(phone.locator("details.list-filters")).to_have_attribute("open", "")
+    expect(phone.get_by_text("Aucune rencontre à venir avec ces filtres.")).to_be_visible()
+    assert_no_axe_violations(phone)
+
+    desktop = new_context(viewport={"width": 1280, "height": 800}).new_page()
+    desktop.goto(f"{live_server.url}/rencontres/{edition.slug}/")
+    facts = desktop.locator(".edition-facts").bounding_box()
+    agenda = desktop.locator("#agenda").bounding_box()
+    assert facts["x"] > agenda["x"] + agenda["width"]  # side column, on the right
+    assert facts["y"] < 800
+    desktop.goto(f"{live_server.url}/rencontres/")
+    expect(desktop.get_by_label("Participer")).to_be_visible()  # open on a wide screen
+    assert_no_axe_violations(desktop)
