@@ -7,23 +7,93 @@ from quartiers40.members.models import Organisation, User
 from quartiers40.projects.models import Project
 
 from .enums import ACTION_ITEM_WORKFLOW, ActionItemStatus, Attendance, ResourceKind
-from .models import ActionItem, AgendaItem, Edition, EditionResource
+from .models import ActionItem, AgendaItem, Edition, EditionResource, Series
+from .selectors import SeatSummary, seat_summaries
 from .services import EDITION_EDITABLE_FIELDS
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-def _attendance_field(edition: Edition) -> forms.ChoiceField:
+class RadioSelect(forms.RadioSelect):
+    """Radios that say which mode is full (`data-full`), so the button's words can follow.
+
+    Named like Django's: templates tell widgets apart by `widget_type`, from the class name."""
+
+    def __init__(self, *args, full: frozenset[str] = frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.full = full
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["attrs"]["data-full"] = "true" if value in self.full else "false"
+        return option
+
+
+def _attendance_field(edition: Edition, seats: list[SeatSummary]) -> forms.ChoiceField:
+    """One radio per mode; a full one says "complet : liste d'attente" in its label.
+
+    A mode is ticked in advance only when it is the one possible answer and has seats left:
+    nobody lands on a waiting list, or in the wrong room, without choosing it.
+    """
+    full = frozenset(seat.attendance for seat in seats if seat.is_full)
     modes = edition.attendance_modes()
+    choices = [
+        (
+            mode,
+            _("%(mode)s (complet : liste d'attente)") % {"mode": Attendance(mode).label}
+            if mode in full
+            else Attendance(mode).label,
+        )
+        for mode in modes
+    ]
+    initial = modes[0] if len(modes) == 1 and modes[0] not in full else None
     return forms.ChoiceField(
         label=_("Je participe"),
-        choices=[(mode, Attendance(mode).label) for mode in modes],
-        initial=modes[0],
-        widget=forms.RadioSelect,
+        choices=choices,
+        initial=initial,
+        widget=RadioSelect(full=full),
+        error_messages={"required": _("Choisissez comment vous participez.")},
     )
 
 
-class RegistrationForm(forms.Form):
+class AttendanceChoiceMixin:
+    """What the submit button says, from the seats left: it tells what will happen.
+
+    `submit_label` is right without JavaScript (every mode full, none full, or some);
+    `submit_label_open` / `submit_label_full` let the page's script follow the ticked mode.
+    """
+
+    open_label = _("S'inscrire")
+    full_label = _("Rejoindre la liste d'attente")
+    mixed_label = _("S'inscrire ou rejoindre la liste d'attente")
+
+    def _seats_set(self, edition: Edition, seats: list[SeatSummary] | None) -> list[SeatSummary]:
+        self.seats = seats if seats is not None else seat_summaries(edition)
+        self.full_modes = {seat.attendance for seat in self.seats if seat.is_full}
+        self.modes = edition.attendance_modes()
+        return self.seats
+
+    @property
+    def submit_label(self) -> str:
+        if not self.full_modes:
+            return str(self.open_label)
+        if self.full_modes.issuperset(self.modes):
+            return str(self.full_label)
+        chosen = self["attendance"].value()  # type: ignore[index]
+        if chosen in self.modes:
+            return str(self.full_label if chosen in self.full_modes else self.open_label)
+        return str(self.mixed_label)
+
+    @property
+    def submit_label_open(self) -> str:
+        return str(self.open_label)
+
+    @property
+    def submit_label_full(self) -> str:
+        return str(self.full_label)
+
+
+class RegistrationForm(AttendanceChoiceMixin, forms.Form):
     """Registering oneself; without an account, name and e-mail are asked."""
 
     name = forms.CharField(
@@ -49,17 +119,25 @@ class RegistrationForm(forms.Form):
         help_text=_("Seuls les organisateurs le liront."),
     )
 
-    def __init__(self, *args, edition: Edition, signed_in: bool, **kwargs):
+    def __init__(
+        self,
+        *args,
+        edition: Edition,
+        signed_in: bool,
+        seats: list[SeatSummary] | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        seats = self._seats_set(edition, seats)
         if signed_in:
             del self.fields["name"]
             del self.fields["email"]
         else:
             self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self.fields = {"attendance": _attendance_field(edition), **self.fields}
+        self.fields = {"attendance": _attendance_field(edition, seats), **self.fields}
 
 
-class OnBehalfForm(forms.Form):
+class OnBehalfForm(AttendanceChoiceMixin, forms.Form):
     """A mediator registers a resident: the resident's details stay with the organisers."""
 
     name = forms.CharField(label=_("Nom de la personne"), max_length=150)
@@ -83,9 +161,14 @@ class OnBehalfForm(forms.Form):
         label=_("La personne est d'accord pour que je l'inscrive et que je donne ces informations.")
     )
 
-    def __init__(self, *args, edition: Edition, **kwargs):
+    open_label = _("Inscrire cette personne")
+    full_label = _("L'inscrire sur la liste d'attente")
+    mixed_label = _("L'inscrire, ou sur la liste d'attente si c'est complet")
+
+    def __init__(self, *args, edition: Edition, seats: list[SeatSummary] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields = {"attendance": _attendance_field(edition), **self.fields}
+        seats = self._seats_set(edition, seats)
+        self.fields = {"attendance": _attendance_field(edition, seats), **self.fields}
         self.fields["attendance"].label = _("La personne participe")
 
 
@@ -178,10 +261,12 @@ class PitchForm(forms.Form):
 
 
 class AgendaItemForm(forms.ModelForm):
+    """A point of the agenda. No position field: a new point goes last, "Monter" and
+    "Descendre" move it (a number typed by hand started at 0 and collided with others)."""
+
     class Meta:
         model = AgendaItem
         fields = [
-            "order",
             "starts_at",
             "duration_minutes",
             "title",
@@ -195,19 +280,14 @@ class AgendaItemForm(forms.ModelForm):
             "project": FastSelect,
             "challenge": FastSelect,
         }
-        help_texts = {"order": _("Position dans l'ordre du jour (1 = en premier).")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = Project.objects.published().order_by("title")
         self.fields["challenge"].queryset = Challenge.objects.visible().order_by("title")
-        self.fields["order"].required = False
 
     def service_arguments(self) -> dict:
-        data = dict(self.cleaned_data)
-        if not data.get("order"):
-            data.pop("order", None)
-        return data
+        return dict(self.cleaned_data)
 
 
 class MinutesForm(forms.Form):
@@ -320,6 +400,39 @@ class ActionStatusForm(forms.Form):
             for value, label in ActionItemStatus.choices
             if value == item.status or value in allowed
         ]
+
+
+class EditionFilterForm(forms.Form):
+    """The filters of the meetings list (GET): how one takes part, the series."""
+
+    attendance = forms.ChoiceField(
+        label=_("Participer"),
+        required=False,
+        choices=[("", _("Sur place ou en ligne")), *Attendance.choices],
+    )
+    serie = forms.ModelChoiceField(
+        label=_("Série"),
+        required=False,
+        queryset=Series.objects.none(),
+        to_field_name="slug",
+        empty_label=_("Toutes les séries"),
+    )
+
+    def __init__(self, *args, series, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["serie"].queryset = series
+
+    @property
+    def active(self) -> bool:
+        return self.is_valid() and any(self.cleaned_data.values())
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {
+            "attendance": self.cleaned_data["attendance"],
+            "series": self.cleaned_data["serie"],
+        }
 
 
 class SearchForm(forms.Form):

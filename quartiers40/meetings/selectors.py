@@ -17,6 +17,7 @@ from .enums import (
     ACTIVE_REGISTRATION_STATUSES,
     SEAT_HOLDING_STATUSES,
     Attendance,
+    EditionFormat,
     EditionStatus,
     PitchStatus,
     RegistrationStatus,
@@ -110,6 +111,58 @@ def seat_summaries(edition: Edition) -> list[SeatSummary]:
             )
         )
     return summaries
+
+
+def _seats_from_counts(edition: Edition) -> list[SeatSummary]:
+    """The seats of an edition read by `editions_with_seat_counts` (no extra query)."""
+    return [
+        SeatSummary(
+            attendance=mode,
+            label=str(Attendance(mode).label),
+            capacity=edition.capacity_for(mode),
+            taken=getattr(edition, f"{mode}_taken"),
+            waiting=getattr(edition, f"{mode}_waiting"),
+        )
+        for mode in edition.attendance_modes()
+    ]
+
+
+def edition_state(
+    edition: Edition, *, now: datetime | None = None, seats: list[SeatSummary] | None = None
+) -> str:
+    """One word for how an edition looks to a visitor: draft, cancelled, past, full or open.
+
+    "full" when every mode is full (joining means the waiting list). The seats come from
+    `seats`, else from `editions_with_seat_counts`' annotations, else one query."""
+    now = now or timezone.now()
+    if edition.status == EditionStatus.DRAFT:
+        return "draft"
+    if edition.is_cancelled:
+        return "cancelled"
+    if edition.ends_at <= now:
+        return "past"
+    if seats is None:
+        seats = (
+            _seats_from_counts(edition)
+            if hasattr(edition, "on_site_taken")
+            else seat_summaries(edition)
+        )
+    if seats and all(seat.is_full for seat in seats):
+        return "full"
+    return "open"
+
+
+def editions_filtered(
+    editions: EditionQuerySet, *, attendance: str = "", series: Series | None = None
+) -> EditionQuerySet:
+    """The list's filters: how one can take part (a hybrid edition matches both), the series."""
+    if attendance == Attendance.ON_SITE:
+        editions = editions.exclude(format=EditionFormat.ONLINE)
+    elif attendance == Attendance.ONLINE:
+        editions = editions.exclude(format=EditionFormat.ON_SITE)
+    if series is not None:
+        editions = editions.filter(series=series)
+    return editions
 
 
 def registration_of(user: Any, edition: Edition) -> Registration | None:

@@ -8,11 +8,11 @@ from playwright.sync_api import expect
 from quartiers40.meetings import services
 from quartiers40.meetings.enums import RegistrationStatus
 from quartiers40.meetings.models import ActionItem, Registration
-from tests.meetings.factories import AgendaItemFactory, EditionFactory
+from tests.meetings.factories import AgendaItemFactory, EditionFactory, HybridEditionFactory
 from tests.members.factories import MembershipFactory, UserFactory
 from tests.projects.factories import PublishedProjectFactory
 
-from .conftest import assert_no_axe_violations
+from .conftest import PHONE, assert_no_axe_violations
 
 
 def _link_in(message, path_part: str) -> str:
@@ -63,7 +63,10 @@ def test_register_without_account_cancel_and_the_waiting_person_is_promoted(
     member.goto(f"{live_server.url}/rencontres/{edition.slug}/")
     expect(member.get_by_text("Sur place : complet")).to_be_visible()
     expect(member.get_by_text("Vous pouvez vous inscrire sur la liste d'attente")).to_be_visible()
-    member.get_by_role("button", name="S'inscrire").click()
+    # Nothing is ticked for him: he chooses the waiting list knowingly.
+    expect(member.get_by_role("button", name="Rejoindre la liste d'attente")).to_be_visible()
+    member.get_by_label("Sur place (complet : liste d'attente)").check()
+    member.get_by_role("button", name="Rejoindre la liste d'attente").click()
     expect(member.get_by_role("main")).to_contain_text("Liste d'attente")
     expect(member.get_by_role("main")).to_contain_text("position 1 sur la liste d'attente")
 
@@ -81,6 +84,48 @@ def test_register_without_account_cancel_and_the_waiting_person_is_promoted(
     member.get_by_role("button", name="Je prends cette place").click()
     expect(member.get_by_role("main")).to_contain_text("Inscription confirmée")
     assert Registration.objects.get(user=karim).status == RegistrationStatus.CONFIRMED
+
+
+def test_a_newcomer_on_a_full_edition_knows_she_joins_the_waiting_list(live_server, new_context):
+    """Defect 4 of issue 11: a full mode was ticked and the button said "S'inscrire"."""
+    edition = HybridEditionFactory(title="Petit déj complet sur place", onsite_capacity=1)
+    services.registration_create(edition=edition, actor=UserFactory(), attendance="on_site")
+    url = f"{live_server.url}/rencontres/{edition.slug}/"
+    on_site = "Sur place (complet : liste d'attente)"
+
+    # With JavaScript: nothing ticked, the button follows the chosen mode.
+    page = new_context(viewport=PHONE).new_page()
+    page.goto(url)
+    expect(page.get_by_label(on_site)).not_to_be_checked()
+    expect(page.get_by_label("En ligne", exact=True)).not_to_be_checked()
+    submit = page.locator("button[data-attendance-submit]")
+    expect(submit).to_have_text("S'inscrire ou rejoindre la liste d'attente")
+    page.get_by_label("En ligne", exact=True).check()
+    expect(submit).to_have_text("S'inscrire")
+    page.get_by_label(on_site).check()
+    expect(submit).to_have_text("Rejoindre la liste d'attente")
+    assert_no_axe_violations(page)
+    page.get_by_label(re.compile("^Votre nom")).fill("Nadia Rami")
+    page.get_by_label(re.compile("^Votre adresse e-mail")).fill("nadia@exemple.fr")
+    submit.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("confirmez votre adresse e-mail")
+    assert Registration.objects.get(email="nadia@exemple.fr").attendance == "on_site"
+
+    # Without JavaScript: the words are true before any choice, on every full edition.
+    services.registration_create(edition=edition, actor=UserFactory(), attendance="online")
+    services.registration_create(edition=edition, actor=UserFactory(), attendance="online")
+    page = new_context(viewport=PHONE, java_script_enabled=False).new_page()
+    page.goto(url)
+    expect(page.get_by_label(on_site)).not_to_be_checked()
+    expect(page.get_by_label("En ligne (complet : liste d'attente)")).not_to_be_checked()
+    submit = page.locator("button[data-attendance-submit]")
+    expect(submit).to_have_text("Rejoindre la liste d'attente")
+    page.get_by_label("En ligne (complet : liste d'attente)").check()
+    page.get_by_label(re.compile("^Votre nom")).fill("Théo Martin")
+    page.get_by_label(re.compile("^Votre adresse e-mail")).fill("theo@exemple.fr")
+    submit.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("confirmez votre adresse e-mail")
+    assert Registration.objects.get(email="theo@exemple.fr").attendance == "online"
 
 
 def test_an_organiser_builds_the_agenda_publishes_minutes_and_action_items(
@@ -118,6 +163,19 @@ def test_an_organiser_builds_the_agenda_publishes_minutes_and_action_items(
     page.get_by_label(re.compile("^Durée")).fill("15")
     page.get_by_role("button", name="Ajouter à l'ordre du jour").click()
     expect(page.get_by_role("status")).to_contain_text("L'ordre du jour est enregistré")
+    # No position field; points are numbered from 1. Removing asks first (no JavaScript needed).
+    expect(page.locator("input[name=order]")).to_have_count(0)
+    page.get_by_label(re.compile("^Titre")).fill("Point en trop")
+    page.get_by_role("button", name="Ajouter à l'ordre du jour").click()
+    expect(page.locator(".agenda-position")).to_have_text(["1", "2", "3"])
+    page.get_by_role("link", name="Retirer Point en trop").click()
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Non, garder ce point").click()
+    expect(page.locator(".agenda-position")).to_have_count(3)
+    page.get_by_role("link", name="Retirer Point en trop").click()
+    page.get_by_role("button", name="Oui, retirer ce point").click()
+    expect(page.get_by_role("status")).to_have_text("Le point est retiré de l'ordre du jour.")
+    expect(page.locator(".agenda-position")).to_have_text(["1", "2"])
 
     # The registrants, with their notes, and the check-in page on a phone.
     page.get_by_role("link", name="Inscrits").click()
@@ -161,3 +219,41 @@ def test_an_organiser_builds_the_agenda_publishes_minutes_and_action_items(
     phone_page.get_by_role("button", name="Rechercher").click()
     phone_page.get_by_role("button", name="Marquer présent·e : Samia Benali").click()
     expect(phone_page.get_by_role("main")).to_contain_text("1 présent·es sur 1")
+
+
+def test_an_edition_and_the_list_on_a_phone_and_on_a_desktop(live_server, new_context):
+    """On a 360×800 phone the key facts and the main action show on the first screen, the
+    list's filters fold away; on a desktop the key facts sit in a side column."""
+    edition = EditionFactory(title="Petit déj de l'IA – hiver", onsite_capacity=5)
+    for n in range(4):
+        AgendaItemFactory(edition=edition, title=f"Point {n + 1}")
+    phone = new_context(viewport={"width": 360, "height": 800}, is_mobile=True).new_page()
+    phone.goto(f"{live_server.url}/rencontres/{edition.slug}/")
+    action = phone.locator(".edition-main-action")
+    expect(action).to_have_text("S'inscrire")
+    assert action.bounding_box()["y"] + action.bounding_box()["height"] <= 800
+    expect(phone.locator(".edition-facts")).to_contain_text("5 places restantes")
+    assert_no_axe_violations(phone)
+    action.click()
+    expect(phone.get_by_role("heading", name="Inscription")).to_be_in_viewport()
+
+    phone.goto(f"{live_server.url}/rencontres/")
+    expect(phone.get_by_label("Participer")).to_be_hidden()
+    first = phone.locator(".card-list .card").first
+    assert first.bounding_box()["y"] + first.bounding_box()["height"] <= 800
+    phone.get_by_text("Filtrer les rencontres").click()
+    phone.get_by_label("Participer").select_option(label="En ligne")
+    phone.get_by_role("button", name="Filtrer").click()
+    expect(phone.locator("details.list-filters")).to_have_attribute("open", "")
+    expect(phone.get_by_text("Aucune rencontre à venir avec ces filtres.")).to_be_visible()
+    assert_no_axe_violations(phone)
+
+    desktop = new_context(viewport={"width": 1280, "height": 800}).new_page()
+    desktop.goto(f"{live_server.url}/rencontres/{edition.slug}/")
+    facts = desktop.locator(".edition-facts").bounding_box()
+    agenda = desktop.locator("#agenda").bounding_box()
+    assert facts["x"] > agenda["x"] + agenda["width"]  # side column, on the right
+    assert facts["y"] < 800
+    desktop.goto(f"{live_server.url}/rencontres/")
+    expect(desktop.get_by_label("Participer")).to_be_visible()  # open on a wide screen
+    assert_no_axe_violations(desktop)

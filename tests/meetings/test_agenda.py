@@ -1,7 +1,9 @@
+import re
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from quartiers40.challenges.models import Challenge
@@ -143,7 +145,8 @@ def test_reordering_the_agenda():
     services.agenda_item_move(item=a, actor=organiser, up=True)  # already first
     assert [item.title for item in selectors.agenda(edition)] == ["A", "C", "B"]
     services.agenda_item_delete(item=a, actor=organiser)
-    assert [(item.order, item.title) for item in selectors.agenda(edition)] == [(2, "C"), (3, "B")]
+    # Positions stay 1..n once a point is removed.
+    assert [(item.order, item.title) for item in selectors.agenda(edition)] == [(1, "C"), (2, "B")]
 
 
 def test_new_items_go_last():
@@ -156,3 +159,55 @@ def test_new_items_go_last():
         edition=edition, actor=organiser, title="Pitchs", duration_minutes=30
     )
     assert (first.order, second.order) == (1, 2)
+
+
+# The builder page (defect 8 of issue 11): the constructive action leads, removing asks first,
+# positions start at 1, and a kept proposal is not shown twice.
+
+
+def test_builder_has_no_position_field_and_numbers_points_from_1(client):
+    edition = EditionFactory()
+    organiser = CoordinatorFactory()
+    first = services.agenda_item_save(edition=edition, actor=organiser, title="Accueil")
+    services.agenda_item_save(edition=edition, actor=organiser, title="Pitchs")
+    client.force_login(organiser)
+    page = client.get(reverse("meetings:agenda_builder", args=[edition.slug])).content.decode()
+    assert 'name="order"' not in page
+    assert '<span class="agenda-position" aria-hidden="true">1</span>' in page
+    assert '<span class="agenda-position" aria-hidden="true">0</span>' not in page
+    # The only buttons styled as the main action are "Ajouter" (and "Retenir"); "Retirer" is a
+    # link to a confirmation step, not a button of the form.
+    assert 'class="button button-danger"' not in page
+    assert re.findall(r'<button type="submit" class="button">([^<]*)', page) == [
+        "Ajouter à l'ordre du jour"
+    ]
+    delete = reverse("meetings:agenda_item_delete", args=[edition.slug, first.pk])
+    assert f'href="{delete}"' in page
+    # GET asks (nothing removed), POST removes, then the numbers start at 1 again.
+    confirm = client.get(delete)
+    assert "Oui, retirer ce point" in confirm.content.decode()
+    assert edition.agenda_items.count() == 2
+    response = client.post(delete, follow=True)
+    assert list(edition.agenda_items.values_list("order", "title")) == [(1, "Pitchs")]
+    assert response.content.decode().count("Le point est retiré de l&#x27;ordre du jour.") == 1
+
+
+def test_a_kept_proposal_shows_once_among_those_to_decide(client):
+    edition = EditionFactory(call_for_pitches_open=True)
+    project, owner = project_owned()
+    pitch = services.pitch_apply(
+        edition=edition, actor=owner, project=project, pitch="Trois minutes.", speaker_name="Awa"
+    )
+    organiser = CoordinatorFactory()
+    client.force_login(organiser)
+    builder = reverse("meetings:agenda_builder", args=[edition.slug])
+    page = client.get(builder).content.decode()
+    assert "Retenir" in page and "déjà traitée" not in page
+    response = client.post(
+        reverse("meetings:pitch_accept", args=[edition.slug, pitch.pk]), follow=True
+    )
+    page = response.content.decode()
+    assert page.count("ajoutée à l&#x27;ordre du jour") == 1
+    assert "1 proposition déjà traitée" in page
+    assert "Aucune proposition à examiner" in page
+    assert "Retenir<span" not in page

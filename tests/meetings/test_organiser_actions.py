@@ -45,10 +45,13 @@ def test_the_builder_posts_each_action_to_its_own_address(client, edition, organ
         _url("pitch_decline", edition, pitch.pk),
         _url("agenda_item_down", edition, first.pk),
         _url("agenda_item_up", edition, second.pk),
-        _url("agenda_item_delete", edition, first.pk),
         _url("agenda_item_save", edition),
     ):
         assert f'action="{address}"' in page
+    # Removing goes through a confirmation page, which posts to its own address.
+    assert f'href="{_url("agenda_item_delete", edition, first.pk)}"' in page
+    confirm = client.get(_url("agenda_item_delete", edition, first.pk)).content.decode()
+    assert f'action="{_url("agenda_item_delete", edition, first.pk)}"' in confirm
     assert 'name="action"' not in page
 
 
@@ -74,7 +77,9 @@ def test_move_and_delete_agenda_items(client, edition, organiser):
     assert list(edition.agenda_items.order_by("order")) == [first, second]
     client.post(_url("agenda_item_delete", edition, first.pk))
     assert list(edition.agenda_items.all()) == [second]
-    assert client.get(_url("agenda_item_delete", edition, second.pk)).status_code == 405
+    # A GET only asks for confirmation.
+    assert client.get(_url("agenda_item_delete", edition, second.pk)).status_code == 200
+    assert list(edition.agenda_items.all()) == [second]
 
 
 def test_an_invalid_item_shows_the_builder_again_with_its_errors(client, edition, organiser):

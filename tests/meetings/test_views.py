@@ -230,7 +230,6 @@ def test_pitch_apply_then_accept_builds_the_agenda(client):
             "kind": "break",
             "duration_minutes": 15,
             "starts_at": "08:30",
-            "order": "",
         },
     )
     assert edition.agenda_items.count() == 2

@@ -137,8 +137,18 @@ def agenda_item_save(
 def agenda_item_delete(*, item: AgendaItem, actor: User) -> None:
     if not permissions.can_edit_agenda(actor, item.edition):
         raise PermissionDenied
-    log(item.edition, action="agenda_item_deleted", actor=actor, reason=item.title)
+    edition = edition_lock(item.edition)
+    log(edition, action="agenda_item_deleted", actor=actor, reason=item.title)
     item.delete()
+    _renumber(list(edition.agenda_items.order_by("order", "starts_at", "pk")))
+
+
+def _renumber(items: list[AgendaItem]) -> None:
+    """Positions 1..n in the given order (what the pages and the API show)."""
+    for position, other in enumerate(items, start=1):
+        if other.order != position:
+            other.order = position
+            other.save(update_fields=["order"])
 
 
 @transaction.atomic
@@ -152,7 +162,4 @@ def agenda_item_move(*, item: AgendaItem, actor: User, up: bool) -> None:
     target = index - 1 if up else index + 1
     if 0 <= target < len(items):
         items[index], items[target] = items[target], items[index]
-    for position, other in enumerate(items, start=1):
-        if other.order != position:
-            other.order = position
-            other.save(update_fields=["order"])
+    _renumber(items)

@@ -52,12 +52,16 @@ def _builder(
     pitches = selectors.pitches_ranked(edition)
     for pitch in pitches:
         pitch.actions = PITCH_WORKFLOW.allowed(pitch, request.user)
+    # Those still to decide first; the decided ones fold away (a kept one is in the agenda).
+    to_decide = [pitch for pitch in pitches if pitch.actions & {"accept", "decline"}]
+    decided = [pitch for pitch in pitches if not pitch.actions & {"accept", "decline"}]
     return render(
         request,
         "meetings/agenda_builder.html",
         {
             "edition": edition,
-            "pitches": pitches,
+            "pitches": to_decide,
+            "decided_pitches": decided,
             "agenda": selectors.agenda(edition),
             "form": form,
             "editing": editing,
@@ -152,9 +156,13 @@ def agenda_item_down(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def agenda_item_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A confirmation step (GET), then the removal (POST): no point is lost by a slip."""
     edition, item = _agenda_item(request, slug, pk)
+    if request.method != "POST":
+        return render(
+            request, "meetings/agenda_item_delete.html", {"edition": edition, "item": item}
+        )
     services.agenda_item_delete(item=item, actor=request.user)
     messages.success(request, _("Le point est retiré de l'ordre du jour."))
     return _back(edition)

@@ -5,20 +5,31 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from .. import permissions, selectors
-from ..forms import RegistrationForm
+from ..forms import EditionFilterForm, RegistrationForm
 from ..models import Series
 from ._shared import visible_edition
 
 
 def edition_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
+    series_list = selectors.series_public()
+    filters = EditionFilterForm(request.GET or None, series=series_list)
+    chosen = filters.filters()
+    upcoming = selectors.editions_with_seat_counts(
+        selectors.editions_filtered(selectors.editions_upcoming(now=now), **chosen)
+    )[:20]
+    past = selectors.editions_filtered(selectors.editions_past(now=now), **chosen)[:20]
+    for edition in [*upcoming, *past]:
+        edition.state = selectors.edition_state(edition, now=now)
     return render(
         request,
         "meetings/list.html",
         {
-            "upcoming": selectors.editions_upcoming(now=now)[:20],
-            "past": selectors.editions_past(now=now)[:20],
-            "series_list": selectors.series_public(),
+            "upcoming": upcoming,
+            "past": past,
+            "filters": filters,
+            "is_filtered": filters.active,
+            "series_list": series_list,
             "can_create_series": permissions.can_create_local_series(request.user),
             "can_approve": permissions.can_approve_series(request.user),
         },
@@ -53,7 +64,9 @@ def edition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     registration = selectors.registration_of(user, edition)
     previous, follow_up = selectors.follow_up_actions(edition)
     can_organise = permissions.can_organise(user, edition)
-    is_future = edition.ends_at > timezone.now()
+    now = timezone.now()
+    is_future = edition.ends_at > now
+    seats = selectors.seat_summaries(edition)
     return render(
         request,
         "meetings/edition_detail.html",
@@ -61,7 +74,9 @@ def edition_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "edition": edition,
             "registration": registration,
             "waiting_position": selectors.waiting_position(registration) if registration else None,
-            "seats": selectors.seat_summaries(edition),
+            "seats": seats,
+            "state": selectors.edition_state(edition, now=now, seats=seats),
+            "all_full": bool(seats) and all(seat.is_full for seat in seats),
             "show_online_link": bool(edition.online_url)
             and permissions.can_see_online_link(user, edition),
             "agenda": selectors.agenda(edition),
@@ -76,7 +91,7 @@ def edition_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "can_apply": user.is_authenticated
             and edition.is_published
             and edition.call_for_pitches_open,
-            "form": RegistrationForm(edition=edition, signed_in=user.is_authenticated)
+            "form": RegistrationForm(edition=edition, signed_in=user.is_authenticated, seats=seats)
             if registration is None
             else None,
         },
