@@ -66,6 +66,7 @@ def detail(request, code: str):
         "territories/detail.html",
         {
             "qpv": qpv,
+            "main_commune": selectors.qpv_main_commune(qpv),
             "sections": sections_for(QPV_PAGE, qpv),
             "geometry": json.loads(qpv.display_geojson) if qpv.display_geojson else None,
             "map": _map_options(bounds=qpv.bbox, with_points=False, interactive=True),
