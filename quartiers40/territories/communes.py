@@ -239,7 +239,7 @@ def _local_copies(
             communes_path = Path(directory) / "communes.json"
             _download(text, communes_path)
             epci_url = text.rsplit("/", 1)[0] + "/epci.json"
-            epci_path: Path | None = Path(directory) / "epci.json"
+            epci_path = Path(directory) / "epci.json"
             try:
                 download_to_file(
                     epci_url,
@@ -249,8 +249,9 @@ def _local_copies(
                 )
             except DownloadError as error:
                 notes.append(str(error))
-                epci_path = None
-            yield communes_path, epci_path, text, notes
+                yield communes_path, None, text, notes
+            else:
+                yield communes_path, epci_path, text, notes
         return
     path = Path(text).expanduser()
     communes_path = path / "communes.json" if path.is_dir() else path

@@ -139,7 +139,7 @@ def qpv_search(qpvs: QuerySet[QPV], *, query: str) -> QuerySet[QPV]:
 
 
 def _department_codes_named(words: str) -> list[str]:
-    """"seine saint denis" → ["93"]: a department named exactly so."""
+    """ "seine saint denis" → ["93"]: a department named exactly so."""
     return [code for code, (name, _region) in DEPARTMENTS.items() if search_text(name) == words]
 
 
