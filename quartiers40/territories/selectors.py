@@ -166,6 +166,17 @@ def qpv_page_get(*, code: str) -> QPV | None:
     return QPV.objects.of_generation().defer("geometry_wkb").filter(code=code).first()
 
 
+def commune_code_named(name: str) -> str:
+    """The official code of the one current commune named `name` ("" if none or several)."""
+    words = search_text(name)
+    if not words:
+        return ""
+    codes = list(
+        Commune.objects.filter(search_name=words, parent_code="").values_list("code", flat=True)[:2]
+    )
+    return codes[0] if len(codes) == 1 else ""
+
+
 def qpv_main_commune(qpv: QPV) -> Commune | None:
     """The first commune the layer lists for it (for its intercommunality), if known."""
     link = qpv.commune_links.select_related("commune").order_by("position").first()

@@ -43,7 +43,7 @@ def test_directory_lists_the_qpvs_in_force_with_links(client, goutte_dor):
     page = _text(response)
     assert response.status_code == 200
     assert "1 quartier prioritaire" in page
-    assert "Goutte D'Or" in page and "QN07511M" in page and "Paris (75)" in page
+    assert "Goutte D'Or" in page and "Paris, Paris (75)" in page
     assert 'href="/territoires/qpv/QN07511M/"' in response.content.decode()
     assert "Retiré du zonage" not in page and "Ancienne génération" not in page
 
