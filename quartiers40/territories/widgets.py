@@ -52,7 +52,7 @@ class QPVPicker(forms.Widget):
     def value_omitted_from_data(self, data, files, name):
         return False  # no box ticked is a value: none
 
-    def format_value(self, value) -> list[str]:
+    def format_value(self, value) -> list[str]:  # type: ignore[override]  # many values, like SelectMultiple
         if value is None:
             return []
         if not isinstance(value, list | tuple):
