@@ -30,7 +30,11 @@ def _fill_project(page, qpv) -> None:
     page.get_by_label(re.compile("^L'IA utilisée")).fill("Un programme qui lit et résume.")
     page.get_by_label(re.compile("^Données utilisées")).fill("Les courriers, effacés après.")
     page.get_by_label(re.compile("^Départements")).select_option("93")
-    page.get_by_label(re.compile("^Quartiers prioritaires concernés")).select_option(str(qpv.pk))
+    # The place picker (territories): type a part of the name, pick the suggestion.
+    page.get_by_role("combobox", name=re.compile("^Quartiers prioritaires concernés")).fill(
+        qpv.name[:6]
+    )
+    page.locator(".qpv-picker").get_by_role("option").filter(has_text=qpv.name).first.click()
     page.get_by_label("Services publics", exact=True).check()
 
 
