@@ -6,6 +6,8 @@ PY := $(BIN)/python
 MANAGE := $(PY) manage.py
 # The official QPV layer, read from ../shared (never copied into the repository).
 QPV_SOURCE ?= $(abspath ../shared/data/qpv/qpv2024_national_4dp.geojson)
+# The official commune list: the npm package installed below, or any directory, file or URL.
+COMMUNES_SOURCE ?= node_modules/@etalab/decoupage-administratif/data
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Links in e-mails sent by the worker (and outside any request) point to the server served here.
@@ -22,14 +24,19 @@ $(VENV)/.installed: pyproject.toml requirements/constraints.txt
 	$(BIN)/pip install --quiet -c requirements/constraints.txt -e ".[dev]"
 	touch $@
 
-install: $(VENV)/.installed ## Create .venv and install the pinned dependencies
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed ## Create .venv and install the pinned dependencies (Python, and the commune list from npm)
 
 migrate: install ## Apply database migrations
 	mkdir -p var
 	$(MANAGE) migrate --noinput
 
-demo-data: migrate ## Load the QPV reference data and the fictional demo dataset
+demo-data: migrate ## Load the QPV and commune reference data and the fictional demo dataset
 	$(MANAGE) load_demo --qpv-source "$(QPV_SOURCE)"
+	$(MANAGE) import_communes "$(COMMUNES_SOURCE)"
 
 run: demo-data ## Set everything up and serve on http://127.0.0.1:8000
 	@$(MANAGE) demo_accounts

@@ -8,6 +8,7 @@ from quartiers40.projects.enums import ProjectStatus
 from quartiers40.projects.models import Project
 from quartiers40.territories.forms import QPVMultipleChoiceField
 from quartiers40.territories.reference import DEPARTMENT_CHOICES
+from quartiers40.territories.selectors import commune_code_named
 
 from .enums import ChallengeStatus, Theme
 from .models import (
@@ -136,13 +137,6 @@ class ChallengeForm(forms.Form):
         required=False,
         help_text=_("Si le défi ne concerne pas un quartier précis."),
     )
-    commune_insee = forms.RegexField(
-        label=_("Code INSEE de la commune (facultatif)"),
-        regex=r"^(\d{5}|2[AB]\d{3})$",
-        required=False,
-        max_length=5,
-        error_messages={"invalid": _("Cinq caractères, par exemple 93066.")},
-    )
     organisation = forms.ModelChoiceField(
         label=_("Poster au nom de"),
         queryset=Organisation.objects.none(),
@@ -221,7 +215,8 @@ class ChallengeForm(forms.Form):
             "solved_when": data["solved_when"].strip(),
             "themes": list(data["themes"]),
             "commune_name": data["commune_name"].strip(),
-            "commune_insee": (data["commune_insee"] or "").upper(),
+            # Its official code, when the name is a commune's (no code to type).
+            "commune_insee": commune_code_named(data["commune_name"]),
         }
 
     @classmethod
@@ -234,7 +229,6 @@ class ChallengeForm(forms.Form):
             "themes": challenge.themes,
             "qpvs": list(challenge.qpvs.all()),
             "commune_name": challenge.commune_name,
-            "commune_insee": challenge.commune_insee,
         }
 
 

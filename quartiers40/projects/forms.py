@@ -153,7 +153,7 @@ class ProjectForm(forms.ModelForm):
         choices=DEPARTMENT_CHOICES,
         required=False,
         widget=FastSelectMultiple(attrs={"size": 6}),
-        help_text=_("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."),
+        help_text=_("Seulement si le projet couvre un ou plusieurs départements entiers."),
     )
     qpvs = QPVMultipleChoiceField(label=_("Quartiers prioritaires concernés"))
     partners = forms.ModelMultipleChoiceField(

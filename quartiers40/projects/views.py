@@ -14,6 +14,7 @@ from quartiers40.core.forms import error_text, form_errors_apply
 from quartiers40.core.maps import map_tiles, map_tiles_allowed
 from quartiers40.core.ratelimit import client_ip, rate_limit_check
 from quartiers40.territories.selectors import qpv_summary_get
+from quartiers40.territories.widgets import qpv_picker_query
 
 from . import permissions, selectors, services
 from .enums import PROJECT_WORKFLOW, ProjectStatus
@@ -264,7 +265,7 @@ def project_create(request):
     carriers = selectors.project_carriers_for(request.user)
     if not carriers:
         return render(request, "projects/no_organisation.html")
-    form = ProjectForm(request.POST or None, carriers=carriers)
+    form = qpv_picker_query(ProjectForm(request.POST or None, carriers=carriers), request.GET)
     project = None
     if request.method == "POST" and form.is_valid():
         project = _save(request, form, None)
@@ -279,7 +280,7 @@ def project_edit(request, key: str):
     project = _editable_project(request, key)
     if not project.is_changeable:
         return _archived(request, project)
-    form = ProjectForm(request.POST or None, instance=project)
+    form = qpv_picker_query(ProjectForm(request.POST or None, instance=project), request.GET)
     if request.method == "POST" and form.is_valid():
         _save(request, form, project)
         if not form.errors:

@@ -1,6 +1,21 @@
 from django.contrib import admin
 
-from .models import QPV, QPVCheckJob
+from .models import QPV, Commune, QPVCheckJob
+
+
+@admin.register(Commune)
+class CommuneAdmin(admin.ModelAdmin):
+    """Reference data from `manage.py import_communes`: read, not edited."""
+
+    list_display = ["code", "name", "department_code", "population", "epci_name"]
+    list_filter = ["kind", "department_code"]
+    search_fields = ["code", "name", "search_name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(QPV)

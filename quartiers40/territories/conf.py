@@ -24,6 +24,11 @@ class TerritoriesConf:
         return str(_setting("QPV_SOURCE", "") or os.environ.get("QPV_SOURCE", "")).strip()
 
     @property
+    def COMMUNES_SOURCE(self) -> str:
+        """Directory, communes.json file or URL of the commune list; "" = the npm package."""
+        return str(_setting("COMMUNES_SOURCE", "") or os.environ.get("COMMUNES_SOURCE", "")).strip()
+
+    @property
     def QPV_GENERATION(self) -> int:
         """The generation (millésime) imported by default and used for lookups."""
         return int(_setting("QPV_GENERATION", 2024))

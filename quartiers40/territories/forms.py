@@ -3,21 +3,23 @@ import math
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from quartiers40.core.widgets import FastSelect, FastSelectMultiple
+from quartiers40.core.widgets import FastSelect
 
 from . import jobs
 from .batch import MAX_ROWS, number_text
 from .clients.geocoding import MAX_QUERY_LENGTH, MIN_QUERY_LENGTH
 from .models import QPV
-from .reference import DEPARTMENT_CHOICES, department_name
+from .reference import DEPARTMENT_CHOICES
+from .templatetags.territories import qpv_place
+from .widgets import QPVPicker
 
 
 class QPVDirectoryFilterForm(forms.Form):
     q = forms.CharField(
-        label=_("Nom, commune ou code"),
+        label=_("Commune, code postal ou quartier"),
         required=False,
         max_length=100,
-        help_text=_("Par exemple « Goutte d'Or », « Saint-Denis » ou « QN09301M »."),
+        help_text=_("Par exemple « Sevran », « 93270 » ou « Goutte d'Or »."),
     )
     department = forms.ChoiceField(
         label=_("Département"),
@@ -109,45 +111,26 @@ class QPVCheckForm(forms.Form):
         return {"address": self.cleaned_data["adresse"]}
 
 
-def qpv_select_widget() -> FastSelectMultiple:
-    """A multiple select of QPVs; territories/qpv-select.js enhances it (filter box, list of
-    the chosen ones) with these texts. Without JavaScript it is a plain multiple select."""
-    return FastSelectMultiple(
-        attrs={
-            "size": 8,
-            "data-searchable": "true",
-            "data-filter-label": _("Filtrer la liste des quartiers"),
-            "data-filter-help": _("Tapez une partie du nom, de la commune ou du code."),
-            "data-count-one": _("{count} quartier affiché"),
-            "data-count-many": _("{count} quartiers affichés"),
-            "data-chosen-label": _("Quartiers choisis : {count}"),
-            "data-none-label": _("Aucun quartier choisi pour l'instant."),
-            "data-remove-label": _("Retirer"),
-            "data-click-help": _(
-                "Cliquez sur un quartier pour le choisir ou le retirer (au clavier : "
-                "Ctrl et les flèches pour se déplacer, Ctrl et Espace pour choisir)."
-            ),
-        }
-    )
-
-
 class QPVMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """The QPVs in force, searchable; shared by every form that ties something to QPVs."""
+    """The QPVs in force, chosen with the place picker (`widgets.QPVPicker`): by typing a
+    commune, a postcode or a quartier. Shared by every form that ties something to QPVs;
+    the page holds the chosen ones only, never the whole list."""
+
+    widget = QPVPicker
 
     def __init__(self, *, label, **kwargs):
         kwargs.setdefault(
-            # The 1,584 options need no geometry: leave those heavy columns in the database.
-            "queryset",
-            QPV.objects.without_geometry_fields().order_by("department_code", "name"),
+            "queryset", QPV.objects.without_geometry_fields().order_by("department_code", "name")
         )
         kwargs.setdefault("required", False)
-        kwargs.setdefault("widget", qpv_select_widget())
-        kwargs.setdefault("help_text", _("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."))
+        kwargs.setdefault(
+            "help_text",
+            _("Tapez le nom de la commune, son code postal ou le nom du quartier."),
+        )
         super().__init__(label=label, **kwargs)
 
     def label_from_instance(self, obj: QPV) -> str:
-        place = obj.commune_name or department_name(obj.department_code)
-        return f"{obj.name} – {place} ({obj.department_code}) – {obj.code}"
+        return f"{obj.name} – {qpv_place(obj)}"
 
 
 class QPVCheckUploadForm(forms.Form):

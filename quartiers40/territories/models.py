@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .conf import conf
 from .enums import QPVCheckJobStatus
+from .text import search_text
 
 
 def default_generation() -> int:
@@ -65,6 +66,12 @@ class QPV(models.Model):
     region_code = models.CharField(_("région"), max_length=3, blank=True, db_index=True)
     region_name = models.CharField(_("nom de la région"), max_length=100, blank=True)
     epci_siren = models.CharField(_("SIREN de l'EPCI"), max_length=9, blank=True)
+    # The name without accents, case or punctuation: what a search compares with.
+    search_name = models.CharField(_("nom pour la recherche"), max_length=200, blank=True)
+    # Filled from `commune_codes` once the official commune list is loaded (`communes.py`).
+    communes = models.ManyToManyField(
+        "Commune", through="QPVCommune", related_name="qpvs", verbose_name=_("communes")
+    )
 
     # Full-precision geometry (WKB MultiPolygon) and a light one for maps (GeoJSON).
     geometry_wkb = models.BinaryField(_("géométrie (WKB)"), null=True, blank=True)
@@ -93,6 +100,17 @@ class QPV(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    def save(self, *args, **kwargs):
+        self.search_name = search_text(self.name)
+        super().save(*args, **kwargs)
+
+    @property
+    def commune_list(self) -> list[str]:
+        """Its communes by name ("Sevran", "Aulnay-sous-Bois"), main one first."""
+        names = [name for name in (self.commune_names or []) if name]
+        names = names or ([self.commune_name] if self.commune_name else [])
+        return list(dict.fromkeys(names))  # two codes may be one commune since a merger
 
     @property
     def geometry(self) -> shapely.MultiPolygon | None:
@@ -127,6 +145,75 @@ class QPV(models.Model):
         """Inside or on the boundary (the lookup's rule)."""
         geometry = self.geometry
         return geometry is not None and bool(shapely.intersects_xy(geometry, lon, lat))
+
+
+# --- Communes (the official list, `communes.py` imports it) ----------------------------
+
+
+class CommuneKind(models.TextChoices):
+    COMMUNE = "commune-actuelle", _("commune")
+    ARRONDISSEMENT = "arrondissement-municipal", _("arrondissement municipal")
+
+
+class Commune(models.Model):
+    """A commune of the official geographic code, or an arrondissement of Paris, Lyon or
+    Marseille (their QPVs name the whole city: an arrondissement leads to its `parent`).
+
+    Reference data, replaced whole by `manage.py import_communes`.
+    """
+
+    code = models.CharField(_("code officiel (INSEE)"), max_length=5, primary_key=True)
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(
+        _("type"), max_length=32, choices=CommuneKind.choices, default=CommuneKind.COMMUNE
+    )
+    parent_code = models.CharField(
+        _("commune (d'un arrondissement)"), max_length=5, blank=True, db_index=True
+    )
+    postcodes = models.JSONField(_("codes postaux"), default=list, blank=True)
+    # The codes of communes merged into it (Pierrefitte-sur-Seine, 93059, is Saint-Denis
+    # since 2025): the QPV layer may still name them.
+    former_codes = models.JSONField(_("anciens codes"), default=list, blank=True)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    department_code = models.CharField(_("département"), max_length=3, db_index=True)
+    region_code = models.CharField(_("région"), max_length=3, blank=True)
+    epci_siren = models.CharField(_("SIREN de l'EPCI"), max_length=9, blank=True)
+    epci_name = models.CharField(_("intercommunalité (EPCI)"), max_length=200, blank=True)
+    # "saint denis", " 93200 93210 ": what a search compares with (any database).
+    search_name = models.CharField(_("nom pour la recherche"), max_length=200, db_index=True)
+    search_postcodes = models.CharField(_("codes postaux (recherche)"), max_length=400)
+
+    class Meta:
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+        ordering = ["name", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.department_code})"
+
+    @property
+    def target_code(self) -> str:
+        """The commune whose QPVs are this one's: itself, or an arrondissement's city."""
+        return self.parent_code or self.code
+
+
+class QPVCommune(models.Model):
+    """A commune a QPV lies in (`position` 0 is its main commune, as the layer lists them)."""
+
+    qpv = models.ForeignKey(QPV, on_delete=models.CASCADE, related_name="commune_links")
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="qpv_links")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("commune d'un quartier")
+        verbose_name_plural = _("communes des quartiers")
+        ordering = ["qpv", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["qpv", "commune"], name="territories_qpv_commune")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.qpv_id} – {self.commune_id}"
 
 
 # --- CSV checks in the background ----------------------------------------------------------

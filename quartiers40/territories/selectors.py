@@ -1,12 +1,27 @@
 """Reads of the territories domain, shared by pages, the API and the lookup index."""
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
 from .clients.geocoding import GeocodingResult, GeocodingStatus, geocode
-from .models import QPV
+from .models import QPV, Commune, QPVCommune
+from .reference import DEPARTMENTS
+from .text import search_text
 
 
 def qpv_get(*, code: str, generation: int | None = None) -> QPV | None:
@@ -59,21 +74,73 @@ def qpv_layer_stamp() -> tuple:
 
 
 def qpv_directory(*, query: str = "", department: str = "") -> QuerySet[QPV]:
-    """The QPVs in force matching a name, commune, code or department; light columns only."""
+    """The QPVs in force matching a commune, a postcode, a name, a code or a department,
+    best matches first (see `qpv_search`); light columns only."""
     qpvs = qpvs_current()
     if department:
         qpvs = qpvs.filter(department_code=department)
-    query = " ".join(query.split())
-    if query:
-        qpvs = qpvs.filter(
-            Q(name__icontains=query)
-            | Q(code__icontains=query)
-            | Q(commune_name__icontains=query)
-            | Q(commune_code=query)
-            | Q(department_name__icontains=query)
-            | Q(department_code=query)
+    return qpv_search(qpvs, query=query)
+
+
+_POSTCODE = re.compile(r"^(\d{5}|2[ab]\d{3})$", re.IGNORECASE)
+_DEPARTMENT_CODE = re.compile(r"^(\d{2,3}|2[ab])$", re.IGNORECASE)
+
+
+def qpv_search(qpvs: QuerySet[QPV], *, query: str) -> QuerySet[QPV]:
+    """`qpvs` that match `query`, ordered by how well (accents, case and hyphens ignored):
+
+    0. in a commune named exactly so ("Saint-Denis": Saint-Denis 93 and 974, not every
+       QPV of Seine-Saint-Denis), or having this postcode or INSEE code ("93270");
+    1. named so, or with this QPV code, or in the department named or numbered so;
+    2. in a commune whose name starts so ("aulnay" → Aulnay-sous-Bois);
+    3. in a commune whose name contains it (3 letters at least).
+    """
+    text = " ".join((query or "").split())
+    words = search_text(text)
+    if not text or not words:
+        return qpvs.order_by("department_code", "name", "code")
+    links = QPVCommune.objects.filter(qpv=OuterRef("pk"))
+
+    def in_communes(condition: Q) -> Exists:
+        # An arrondissement (Paris 18e) leads to its city's QPVs.
+        matched = Commune.objects.filter(condition)
+        return Exists(
+            links.filter(
+                Q(commune__in=matched.values("code"))
+                | Q(commune__in=matched.exclude(parent_code="").values("parent_code"))
+            )
         )
-    return qpvs.order_by("department_code", "name", "code")
+
+    exact = Q(search_name=words)
+    if _POSTCODE.match(text):
+        exact |= Q(search_postcodes__contains=f" {text} ") | Q(code=text.upper())
+    department = Q(department_name__iexact=text) | Q(department_code__iexact=text)
+    department |= Q(department_code__in=_department_codes_named(words))
+    named = (
+        Q(search_name__contains=words)
+        | Q(code__iexact=text)
+        | (Q(code__icontains=text) if len(text) >= 4 else Q(pk__in=[]))
+        | department
+    )
+    ranks = [
+        When(in_communes(exact), then=Value(0)),
+        # Before the commune list is loaded: the names and codes the layer gave.
+        When(Q(commune_name__iexact=text) | Q(commune_code=text), then=Value(0)),
+        When(named, then=Value(1)),
+        When(in_communes(Q(search_name__startswith=words)), then=Value(2)),
+    ]
+    if len(words) >= 3:
+        ranks.append(When(in_communes(Q(search_name__contains=words)), then=Value(3)))
+    return (
+        qpvs.annotate(search_rank=Case(*ranks, default=Value(9), output_field=IntegerField()))
+        .filter(search_rank__lt=9)
+        .order_by("search_rank", "department_code", "commune_name", "name", "code")
+    )
+
+
+def _department_codes_named(words: str) -> list[str]:
+    """ "seine saint denis" → ["93"]: a department named exactly so."""
+    return [code for code, (name, _region) in DEPARTMENTS.items() if search_text(name) == words]
 
 
 def qpv_bounds(qpvs: QuerySet[QPV]) -> tuple[float, float, float, float] | None:
@@ -97,6 +164,23 @@ def qpv_summary_get(*, code: str) -> QPV | None:
 def qpv_page_get(*, code: str) -> QPV | None:
     """A QPV of the current generation with its display geometry, not the full one."""
     return QPV.objects.of_generation().defer("geometry_wkb").filter(code=code).first()
+
+
+def commune_code_named(name: str) -> str:
+    """The official code of the one current commune named `name` ("" if none or several)."""
+    words = search_text(name)
+    if not words:
+        return ""
+    codes = list(
+        Commune.objects.filter(search_name=words, parent_code="").values_list("code", flat=True)[:2]
+    )
+    return codes[0] if len(codes) == 1 else ""
+
+
+def qpv_main_commune(qpv: QPV) -> Commune | None:
+    """The first commune the layer lists for it (for its intercommunality), if known."""
+    link = qpv.commune_links.select_related("commune").order_by("position").first()
+    return link.commune if link is not None else None
 
 
 def qpv_map_points() -> list[tuple[str, str, float, float]]:

@@ -16,11 +16,13 @@ from django.utils.translation import gettext as _
 
 from .clients.datagouv import DatagouvError, qpv_layer_url
 from .clients.download import DownloadError, download_to_file
+from .communes import qpv_communes_link
 from .conf import conf
 from .geometry import area_m2, display_geojson
 from .layer import ProgressCallback, QPVLayer, QPVLayerError, qpv_layer_read
 from .lookup import qpv_index_invalidate
 from .models import QPV
+from .text import search_text
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +39,7 @@ IMPORTED_FIELDS = [
     "region_code",
     "region_name",
     "epci_siren",
+    "search_name",
     "geometry_wkb",
     "display_geojson",
     "area_m2",
@@ -189,6 +192,8 @@ def qpv_layer_save(
     for pk, changed in changes.items():
         QPV.objects.filter(pk=pk).update(**changed, updated_at=now)
     QPV.objects.filter(pk__in=[qpv.pk for qpv in withdrawn]).update(is_active=False, updated_at=now)
+    # Their communes, by name, when the official commune list is loaded.
+    qpv_communes_link()
     if to_create or changes or withdrawn:
         # This process rebuilds now; after the commit, once more in case another
         # thread rebuilt in between. Other processes see the new database stamp.
@@ -225,6 +230,7 @@ def _rows(layer: QPVLayer, *, progress: ProgressCallback | None, steps: int) -> 
             {
                 "code": feature.code,
                 "name": feature.name[:200],
+                "search_name": search_text(feature.name[:200])[:200],
                 "is_active": True,
                 "commune_code": feature.commune_codes[0] if feature.commune_codes else "",
                 "commune_name": names[0] if names else (None if names is None else ""),

@@ -50,7 +50,11 @@ def test_a_resident_posts_an_association_helps_coordination_records_the_outcome(
     me.get_by_label(re.compile("^Qui est concerné")).fill("Les parents d'élèves du quartier.")
     me.get_by_label(re.compile("^Ce qui voudrait dire")).fill("Chaque famille suit l'école.")
     me.get_by_label("Éducation", exact=True).check()
-    me.get_by_label(re.compile("^Quartiers prioritaires concernés")).select_option(str(qpv.pk))
+    # The place picker (territories): type a part of the name, pick the suggestion.
+    me.get_by_role("combobox", name=re.compile("^Quartiers prioritaires concernés")).fill(
+        qpv.name[:6]
+    )
+    me.locator(".qpv-picker").get_by_role("option").filter(has_text=qpv.name).first.click()
     me.get_by_role("button", name="Poster le défi").click()
     expect(me.get_by_role("status").first).to_contain_text("l'équipe de coordination le relit")
     challenge = Challenge.objects.get(title=TITLE)

@@ -42,7 +42,11 @@ def _fill_project(page, qpv) -> None:
     page.get_by_label(re.compile("^Données utilisées")).fill("Les courriers, effacés après.")
     _step(page, "Où")
     page.get_by_label(re.compile("^Départements")).select_option("93")
-    page.get_by_label(re.compile("^Quartiers prioritaires concernés")).select_option(str(qpv.pk))
+    # The place picker (territories): type a part of the name, pick the suggestion.
+    page.get_by_role("combobox", name=re.compile("^Quartiers prioritaires concernés")).fill(
+        qpv.name[:6]
+    )
+    page.locator(".qpv-picker").get_by_role("option").filter(has_text=qpv.name).first.click()
     _step(page, "Enregistrer ou soumettre")
 
 

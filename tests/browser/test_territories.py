@@ -1,15 +1,17 @@
-"""The territories pages in real Chromium: maps, "am I in a QPV?", the QPV select.
+"""The territories pages in real Chromium: maps, "am I in a QPV?", the place picker.
 
 Accessibility (axe-core, WCAG 2.1 AA), no JavaScript, small screens, page weight.
 """
 
 import gzip
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from quartiers40.members.enums import Role
+from quartiers40.territories.communes import communes_import
 from quartiers40.territories.lookup import qpv_index_invalidate
 from quartiers40.territories.models import QPV
 from quartiers40.territories.services import qpv_layer_import
@@ -21,6 +23,7 @@ from tests.territories.conftest import http_server as http_server  # a fixture, 
 from tests.territories.factories import QPVFactory, box
 
 PAGE_BUDGET = 150 * 1024
+COMMUNES_DATA = Path(__file__).parents[1] / "territories" / "data"
 NARROW = {"width": 320, "height": 800}
 # Compressed as WhiteNoise serves them in production (precompressed at collectstatic).
 COMPRESSIBLE = (".js", ".css", ".svg", ".json", ".geojson")
@@ -200,7 +203,7 @@ def test_directory_map_and_list_have_no_axe_violation_and_stay_light(
     assert csp_errors == []
 
     # A search brings out what it found, on the map too.
-    page.get_by_label(re.compile("^Nom, commune ou code")).fill("Goutte")
+    page.get_by_label(re.compile("^Commune, code postal ou quartier")).fill("Goutte")
     page.get_by_role("button", name="Chercher").click()
     expect(page.get_by_role("link", name="Goutte D'Or")).to_be_visible()
     expect(_map(page)).to_have_attribute("data-points-count", "1584")
@@ -269,9 +272,10 @@ def test_no_horizontal_scroll_at_320_pixels(new_context, live_server, small_laye
 # --- The QPVs of an organisation -------------------------------------------------------------
 
 
-def test_organisation_qpv_select_filters_and_lists_the_chosen_ones(
+def test_the_place_picker_finds_quartiers_by_commune_with_the_keyboard(
     sign_in_as, live_server, national_layer, csp_errors
 ):
+    communes_import(source=COMMUNES_DATA)
     admin = UserFactory()
     organisation = OrganisationFactory(name="Les Ateliers du Nord")
     MembershipFactory(organisation=organisation, user=admin, role=Role.ADMIN)
@@ -283,36 +287,49 @@ def test_organisation_qpv_select_filters_and_lists_the_chosen_ones(
         ),
     )
     page.goto(f"{live_server.url}/organisations/{organisation.slug}/modifier/")
-    select = page.get_by_label("Quartiers prioritaires où elle agit")
-    expect(select).to_have_attribute("data-enhanced", "true")
-    expect(page.get_by_text("Aucun quartier choisi pour l'instant.")).to_be_visible()
+    box = page.get_by_role("combobox", name="Quartiers prioritaires où elle agit")
+    expect(box).to_have_attribute("aria-expanded", "false")
+    expect(page.get_by_role("button", name="Chercher")).to_have_count(0)  # a no-JS step
 
-    page.get_by_label("Filtrer la liste des quartiers").fill("goutte d'or")
-    expect(page.get_by_text("1 quartier affiché")).to_be_visible()
-    shown = select.locator("option:not([hidden])")
-    expect(shown).to_have_count(1)
+    box.press_sequentially("sevran")
+    options = page.locator(".qpv-picker").get_by_role("option")
+    expect(options.first).to_be_visible()
+    expect(box).to_have_attribute("aria-expanded", "true")
+    expect(page.locator(".qpv-picker-status")).to_contain_text("quartiers trouvés")
+    box.press("ArrowDown")
+    first = options.first.locator(".qpv-picker-name").text_content()
+    expect(options.first).to_have_attribute("aria-selected", "true")
+    box.press("Enter")  # picks, never sends the form
+    chosen = page.locator("[data-chosen-list] input:checked")
+    expect(chosen).to_have_count(1)
+    expect(page.locator(".qpv-picker-status")).to_have_text(f"Quartier ajouté : {first}.")
+    expect(box).to_have_attribute("aria-expanded", "false")
 
-    def click_first_option():
-        # A plain click picks an option and keeps the others (no Ctrl needed).
-        select.scroll_into_view_if_needed()
-        frame = select.bounding_box()
-        page.mouse.click(frame["x"] + 40, frame["y"] + 10)
-
-    click_first_option()
-    page.get_by_label("Filtrer la liste des quartiers").fill("QN09301")
-    expect(shown).to_have_count(1)
-    expect(shown).to_contain_text("Secteur Gare - Aviatic")
-    click_first_option()
-    chosen = page.locator(".select-chosen li")
+    box.fill("goutte d'or")
+    options.filter(has_text="Goutte D'Or").click()
     expect(chosen).to_have_count(2)
-    expect(page.get_by_text("Quartiers choisis : 2")).to_be_visible()
     assert_no_axe_violations(page)
 
-    page.get_by_role("button", name=re.compile("^Retirer Secteur Gare")).click()
-    expect(chosen).to_have_count(1)
-    page.get_by_label("Filtrer la liste des quartiers").fill("")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Les Ateliers du Nord")
-    expect(page.get_by_role("link", name="Goutte D'Or")).to_be_visible()
-    assert [qpv.code for qpv in organisation.qpvs.all()] == ["QN07511M"]
+    codes = set(organisation.qpvs.values_list("code", flat=True))
+    assert "QN07511M" in codes and len(codes) == 2
     assert csp_errors == []
+
+
+def test_directory_filters_fold_on_a_phone_and_the_first_result_shows(
+    new_context, live_server, small_layer
+):
+    page = new_context(viewport={"width": 360, "height": 800}).new_page()
+    page.goto(f"{live_server.url}/territoires/")
+    folded = page.locator("details.filters-fold")
+    expect(folded).not_to_have_attribute("open", "")
+    first = page.locator(".qpv-list li").first
+    expect(first).to_be_in_viewport()
+    # A filter on: open, and the search finds by commune name.
+    page.goto(f"{live_server.url}/territoires/?q=paris")
+    expect(folded).to_have_attribute("open", "")
+    # Wide: the filters show without opening them.
+    wide = new_context(viewport={"width": 1280, "height": 800}).new_page()
+    wide.goto(f"{live_server.url}/territoires/")
+    expect(wide.get_by_label("Commune, code postal ou quartier")).to_be_visible()

@@ -81,7 +81,7 @@ def test_organisation_page_links_its_qpvs_to_their_pages(client, qpvs):
     assert '<a href="/territoires/qpv/QN06901M/">Mas du Taureau</a>' in content
 
 
-def test_organisation_edit_page_has_the_searchable_qpv_select(client, qpvs):
+def test_organisation_edit_page_has_the_place_picker(client, qpvs):
     franc_moisin, mas_du_taureau = qpvs
     admin = UserFactory()
     organisation = OrganisationFactory()
@@ -89,12 +89,11 @@ def test_organisation_edit_page_has_the_searchable_qpv_select(client, qpvs):
     client.force_login(admin)
     url = reverse("members:organisation_edit", args=[organisation.slug])
     content = client.get(url).content.decode()
-    assert "territories/qpv-select.js" in content
-    select = re.search(r"<select[^>]*name=\"qpvs\"[^>]*>", content).group(0)
-    assert 'data-searchable="true"' in select and "multiple" in select
-    assert 'data-filter-label="Filtrer la liste des quartiers"' in select
+    # The place picker (territories), not a list of every QPV.
+    assert "territories/qpv-picker.js" in content and "data-qpv-picker" in content
+    assert "Franc-Moisin" not in content
 
-    # Without JavaScript, the plain multiple select saves the choice.
+    # The ticked boxes save the choice.
     response = client.post(
         url,
         {

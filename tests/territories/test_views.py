@@ -43,7 +43,7 @@ def test_directory_lists_the_qpvs_in_force_with_links(client, goutte_dor):
     page = _text(response)
     assert response.status_code == 200
     assert "1 quartier prioritaire" in page
-    assert "Goutte D'Or" in page and "QN07511M" in page and "Paris (75)" in page
+    assert "Goutte D'Or" in page and "Paris, Paris (75)" in page
     assert 'href="/territoires/qpv/QN07511M/"' in response.content.decode()
     assert "Retiré du zonage" not in page and "Ancienne génération" not in page
 
@@ -219,7 +219,9 @@ def test_qpv_page_shows_its_facts_and_perimeter(client, goutte_dor):
     assert "Département Paris (75)" in page
     assert "Région Île-de-France" in page
     assert "SIREN 200054781" in page
-    assert "Génération Quartiers prioritaires 2024" in page
+    assert "Source Liste officielle de 2024" in page
+    assert "Génération" not in page
+    assert "Code officiel QN07511M" in page  # secondary, after the facts in words
     assert f"Superficie {hectares(goutte_dor)}".replace(NBSP, " ") in page
     # The breadcrumb leads back to the directory, and to its department.
     assert "Accueil Quartiers prioritaires Paris Goutte D'Or" in page
@@ -436,10 +438,17 @@ def test_distances_are_written_in_french(metres, expected):
     assert distance(metres).replace(NBSP, " ").replace("\u202f", " ") == expected
 
 
-def test_communes_by_name_else_by_insee_code():
+def test_communes_by_name_never_by_code():
     assert qpv_communes(QPVFactory.build(commune_names=["Paris", "Saint-Ouen"])) == (
         "Paris, Saint-Ouen"
     )
-    assert qpv_communes(
-        QPVFactory.build(commune_names=[], commune_name="", commune_codes=["93066", "93070"])
-    ) == ("code INSEE 93066, 93070")
+    # Two codes of one commune since a merger: named once.
+    assert qpv_communes(QPVFactory.build(commune_names=["Saint-Denis", "Saint-Denis"])) == (
+        "Saint-Denis"
+    )
+    assert (
+        qpv_communes(
+            QPVFactory.build(commune_names=[], commune_name="", commune_codes=["93066", "93070"])
+        )
+        == ""
+    )

@@ -31,7 +31,13 @@ class QPVFilters(Schema):
         None, max_length=3, description="Code du département (93, 2A, 971…)."
     )
     q: str | None = Field(
-        None, max_length=100, description="Recherche dans le nom, le code ou la commune."
+        None,
+        max_length=100,
+        description=(
+            "Une commune, un code postal, un nom de quartier, un code ou un département ; "
+            "accents, majuscules et tirets ignorés, les quartiers de la commune nommée en "
+            "premier (« Saint-Denis », « 93270 », « aulnay sous bois »)."
+        ),
     )
 
 
@@ -51,7 +57,9 @@ class QPVOut(Schema):
     generation: int = Field(description="Génération (millésime) des périmètres.", examples=[2024])
     department: Place
     region: Place
-    communes: list[Place] = Field(description="Toutes ses communes (code INSEE, nom).")
+    communes: list[Place] = Field(
+        description="Toutes ses communes (code officiel INSEE, nom), la principale d'abord."
+    )
     url: str = Field(description="Adresse absolue de sa page sur le site.")
     api_url: str = Field(description="Adresse de sa fiche détaillée dans l'API.")
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from quartiers40.core.forms import error_text, form_errors_apply
+from quartiers40.territories.widgets import qpv_picker_query
 
 from .. import permissions, selectors, services
 from ..enums import ModerationState
@@ -39,11 +40,14 @@ def _add_attachment(request, form, challenge) -> bool:
 def challenge_create(request):
     user = request.user
     organisations = permissions.offering_organisations(user).order_by("name")
-    form = ChallengeForm(
-        request.POST or None,
-        request.FILES or None,
-        organisations=organisations,
-        mediator=permissions.can_post_for_resident(user),
+    form = qpv_picker_query(
+        ChallengeForm(
+            request.POST or None,
+            request.FILES or None,
+            organisations=organisations,
+            mediator=permissions.can_post_for_resident(user),
+        ),
+        request.GET,
     )
     similar = None
     status = 200
@@ -98,11 +102,14 @@ def challenge_edit(request, slug: str):
     challenge = challenge_or_404(slug)
     if not permissions.can_edit_challenge(request.user, challenge):
         raise PermissionDenied
-    form = ChallengeForm(
-        request.POST or None,
-        request.FILES or None,
-        editing=True,
-        initial=ChallengeForm.initial_from(challenge),
+    form = qpv_picker_query(
+        ChallengeForm(
+            request.POST or None,
+            request.FILES or None,
+            editing=True,
+            initial=ChallengeForm.initial_from(challenge),
+        ),
+        request.GET,
     )
     if request.method == "POST" and form.is_valid():
         try:

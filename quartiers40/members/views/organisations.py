@@ -13,6 +13,7 @@ from quartiers40.core.forms import error_text, form_errors_apply
 from quartiers40.core.sections import ORGANISATION_PAGE, sections_for
 from quartiers40.core.selectors import action_log_for
 from quartiers40.territories.selectors import qpv_summary_get
+from quartiers40.territories.widgets import qpv_picker_query
 
 from .. import permissions, selectors, services
 from ..enums import MEMBERSHIP_REQUEST_WORKFLOW
@@ -73,7 +74,10 @@ def organisation_edit(request, slug: str):
     organisation = get_object_or_404(Organisation, slug=slug)
     if not permissions.can_edit_organisation(request.user, organisation):
         raise PermissionDenied
-    form = OrganisationForm(request.POST or None, request.FILES or None, instance=organisation)
+    form = qpv_picker_query(
+        OrganisationForm(request.POST or None, request.FILES or None, instance=organisation),
+        request.GET,
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         qpvs = data.pop("qpvs")

@@ -6,6 +6,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from ..models import QPV
+from ..reference import department_name
 
 register = template.Library()
 
@@ -44,15 +45,13 @@ def hectares(qpv: QPV) -> str:
 
 @register.filter
 def qpv_communes(qpv: QPV) -> str:
-    """Its communes by name, or by INSEE code when the layer gave no name."""
-    names = [name for name in (qpv.commune_names or []) if name]
-    if names:
-        return ", ".join(names)
-    if qpv.commune_name:
-        return qpv.commune_name
-    codes = [code for code in (qpv.commune_codes or []) if code] or (
-        [qpv.commune_code] if qpv.commune_code else []
-    )
-    if not codes:
-        return ""
-    return _("code INSEE %(codes)s") % {"codes": ", ".join(codes)}
+    """Its communes by name: "Sevran, Aulnay-sous-Bois" (never a code: "" when unknown)."""
+    return ", ".join(qpv.commune_list)
+
+
+@register.filter
+def qpv_place(qpv: QPV) -> str:
+    """Where it is, in words: "Sevran, Aulnay-sous-Bois – Seine-Saint-Denis"."""
+    department = qpv.department_name or department_name(qpv.department_code)
+    communes = qpv_communes(qpv)
+    return f"{communes} – {department}" if communes else department

@@ -3,6 +3,6 @@
 `urls.py` and `batch_urls.py` route to them: `views.directory`, `views.batch.upload`…
 """
 
-from .pages import check, detail, directory, map_perimeters, map_points
+from .pages import check, detail, directory, map_perimeters, map_points, suggestions
 
-__all__ = ["check", "detail", "directory", "map_perimeters", "map_points"]
+__all__ = ["check", "detail", "directory", "map_perimeters", "map_points", "suggestions"]

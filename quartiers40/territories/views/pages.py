@@ -20,6 +20,8 @@ from quartiers40.core.sections import QPV_PAGE, sections_for
 from .. import selectors
 from ..conf import conf
 from ..forms import QPVCheckForm, QPVDirectoryFilterForm
+from ..templatetags.territories import qpv_place
+from ..text import search_text
 
 PAGE_SIZE = 50
 # Perimeters are sent for a map window of at most this many degrees a side, and at most
@@ -27,6 +29,7 @@ PAGE_SIZE = 50
 PERIMETERS_MAX_SPAN_DEGREES = 2.0
 PERIMETERS_MAX_COUNT = 400
 DATA_CACHE_SECONDS = 24 * 3600
+SUGGESTIONS_MAX = 12
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
@@ -66,6 +69,7 @@ def detail(request, code: str):
         "territories/detail.html",
         {
             "qpv": qpv,
+            "main_commune": selectors.qpv_main_commune(qpv),
             "sections": sections_for(QPV_PAGE, qpv),
             "geometry": json.loads(qpv.display_geojson) if qpv.display_geojson else None,
             "map": _map_options(bounds=qpv.bbox, with_points=False, interactive=True),
@@ -102,6 +106,33 @@ def check(request):
         },
     )
     return map_tiles_allowed(response)
+
+
+@require_GET
+def suggestions(request):
+    """The place picker's suggestions: `{"qpvs": [{id, code, name, place}]}`, at most
+    `SUGGESTIONS_MAX`, best first (the directory's search). Cached a while: the same
+    letters are typed by many people, and the layer changes once a year."""
+    query = " ".join(request.GET.get("q", "").split())[:100]
+    if len(query) < 2:
+        return JsonResponse({"qpvs": []})
+    digest = hashlib.sha256(search_text(query).encode()).hexdigest()[:24]
+    key = f"territories:suggest:{_data_version()}:{digest}"
+    body = cache.get(key)
+    if body is None:
+        qpvs = selectors.qpv_directory(query=query)[:SUGGESTIONS_MAX]
+        body = _json_bytes(
+            {
+                "qpvs": [
+                    {"id": qpv.pk, "code": qpv.code, "name": qpv.name, "place": qpv_place(qpv)}
+                    for qpv in qpvs
+                ]
+            }
+        )
+        cache.set(key, body, DATA_CACHE_SECONDS)
+    response = HttpResponse(body, content_type="application/json")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 @require_GET
