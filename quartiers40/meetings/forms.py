@@ -246,7 +246,15 @@ class PitchForm(forms.Form):
         max_length=1500,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    speaker_name = forms.CharField(label=_("Personne qui présente"), max_length=150)
+    speaker_name = forms.CharField(
+        label=_("Personne qui présente"),
+        max_length=150,
+        # The agenda is public: say so where the name is typed (issue 11, privacy).
+        help_text=_(
+            "Ce nom sera affiché sur l'ordre du jour public. Vous pouvez écrire un prénom "
+            "seul, ou le nom de votre organisation."
+        ),
+    )
 
     def __init__(self, *args, projects, challenges, **kwargs):
         super().__init__(*args, **kwargs)

@@ -128,3 +128,10 @@ def test_on_behalf_page_of_a_full_edition(client):
     page = client.get(reverse("meetings:register_on_behalf", args=[edition.slug])).content.decode()
     assert ticked(page) == []
     assert button(page) == "L&#x27;inscrire sur la liste d&#x27;attente"
+
+
+def test_the_pitch_form_says_the_speakers_name_is_public():
+    from quartiers40.meetings.forms import PitchForm
+
+    help_text = str(PitchForm.base_fields["speaker_name"].help_text)
+    assert "ordre du jour public" in help_text
