@@ -29,7 +29,10 @@ EDITIONS_ON_HOME_PAGE = 2
 
 def home_section_context(viewer=None) -> dict:
     """The next public editions, for the home page."""
-    return {"next_editions": list(selectors.editions_upcoming()[:EDITIONS_ON_HOME_PAGE])}
+    editions = selectors.editions_with_state(
+        selectors.editions_upcoming(), limit=EDITIONS_ON_HOME_PAGE
+    )
+    return {"next_editions": editions}
 
 
 def coordination_section_context(viewer) -> dict:

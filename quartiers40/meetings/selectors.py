@@ -152,6 +152,19 @@ def edition_state(
     return "open"
 
 
+def editions_with_state(
+    editions: QuerySet[Edition], *, now: datetime | None = None, limit: int | None = None
+) -> list[Edition]:
+    """The editions, each with `.state` (open, full, cancelled, past, draft) for its card;
+    their seats counted in the same query, whatever their number."""
+    now = now or timezone.now()
+    counted = editions_with_seat_counts(editions)
+    shown = list(counted[:limit] if limit is not None else counted)
+    for edition in shown:
+        edition.state = edition_state(edition, now=now)  # type: ignore[attr-defined]
+    return shown
+
+
 def editions_filtered(
     editions: EditionQuerySet, *, attendance: str = "", series: Series | None = None
 ) -> EditionQuerySet:

@@ -51,8 +51,8 @@ def series_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "meetings/series_detail.html",
         {
             "series": series,
-            "upcoming": editions.upcoming(now),
-            "past": editions.past(now),
+            "upcoming": selectors.editions_with_state(editions.upcoming(now), now=now),
+            "past": selectors.editions_with_state(editions.past(now), now=now),
             "can_manage": permissions.can_manage_series(request.user, series),
         },
     )
