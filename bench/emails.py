@@ -15,7 +15,6 @@ platform did before: what a person would have waited.
 """
 
 import asyncio
-import io
 import logging
 import os
 import socket
@@ -77,6 +76,7 @@ def main() -> int:
     from quartiers40.members.enums import Role
     from tests.meetings.factories import EditionFactory, RegistrationFactory
     from tests.members.factories import MembershipFactory, OrganisationFactory
+    from tests.tasks import run_worker
 
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's chatter
     call_command("migrate", verbosity=0)
@@ -126,14 +126,7 @@ def main() -> int:
 
         started = time.perf_counter()
         for _ in range(4):  # cancellation task, then fan-out and deliveries as they appear
-            call_command(
-                "db_worker",
-                "--batch",
-                "--no-startup-delay",
-                "--no-reload",
-                verbosity=0,
-                stdout=io.StringIO(),
-            )
+            run_worker()
         delivery = time.perf_counter() - started
         got = sorted(address for rcpts in inbox.received for address in rcpts)
         one_each = all(len(rcpts) == 1 for rcpts in inbox.received)

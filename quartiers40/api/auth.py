@@ -15,20 +15,25 @@ from quartiers40.members.models import User
 from .errors import ApiError
 
 
+def _authorization(request: HttpRequest) -> tuple[str, str]:
+    """(scheme, token) of the Authorization header, ("", "") without one."""
+    scheme, _separator, token = request.headers.get("Authorization", "").strip().partition(" ")
+    return scheme.lower(), token.strip()
+
+
 class ApiTokenAuth(HttpBearer):
     def __call__(self, request: HttpRequest) -> User | None:
-        header = request.headers.get("Authorization", "")
-        if not header.strip():
+        scheme, token = _authorization(request)
+        if not scheme:
             return None  # ninja answers 401 "not_authenticated"
-        scheme, _separator, token = header.strip().partition(" ")
-        if scheme.lower() != "bearer":
+        if scheme != "bearer":
             raise ApiError(
                 status=401,
                 code="invalid_authorization_header",
                 message=_("L'en-tête Authorization doit être de la forme « Bearer <jeton> »."),
                 headers={"WWW-Authenticate": 'Bearer error="invalid_request"'},
             )
-        return self.authenticate(request, token.strip())
+        return self.authenticate(request, token)
 
     def authenticate(self, request: HttpRequest, token: str) -> User:
         user = selectors.api_token_authenticate(token) if token else None
@@ -53,9 +58,8 @@ def api_caller(request: HttpRequest):
     user = getattr(request, "auth", None)
     if user is not None:
         return user
-    scheme, _separator, token = request.headers.get("Authorization", "").strip().partition(" ")
-    if scheme.lower() == "bearer" and token.strip():
-        user = selectors.api_token_authenticate(token.strip())
-        if user is not None:
-            return user
-    return getattr(request, "user", None) or AnonymousUser()
+    if not hasattr(request, "_api_caller"):
+        scheme, token = _authorization(request)
+        found = selectors.api_token_authenticate(token) if scheme == "bearer" and token else None
+        request._api_caller = found or getattr(request, "user", None) or AnonymousUser()  # type: ignore[attr-defined]
+    return request._api_caller  # type: ignore[attr-defined]

@@ -1,7 +1,7 @@
 """Every e-mail leaves the request: rendered now, queued after commit, one per recipient.
 
     email_send(to=user.email, subject=_("Bienvenue"), template="members/emails/welcome.txt",
-               context={"url": absolute_url(path)})
+               context={"url": absolute_url(path)})  # absolute_url: core/links.py
     email_each(to=addresses, subject=..., template=..., context=...)  # same text, many people
 
 The body is rendered in the request (it says what was true when the thing happened); the
@@ -18,10 +18,6 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
-
-from .links import absolute_url
-
-__all__ = ["absolute_url", "email_each", "email_render", "email_send"]
 
 
 def email_render(

@@ -22,6 +22,20 @@ class Unchanged:
 UNCHANGED: Any = Unchanged()
 
 
+def fields_apply(instance: models.Model, values: dict[str, Any]) -> list[str]:
+    """Set on `instance` each value that was sent (not UNCHANGED); return the names of those
+    that differ from what it held (for a timeline). A file is always set: two uploads may
+    share a name."""
+    changed = []
+    for name, value in values.items():
+        if value is UNCHANGED:
+            continue
+        if getattr(instance, name) != value:
+            changed.append(name)
+        setattr(instance, name, value)
+    return changed
+
+
 def action_log_record(
     *,
     target: models.Model,

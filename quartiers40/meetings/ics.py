@@ -26,7 +26,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from quartiers40.core.emails import absolute_url
+from quartiers40.core.links import absolute_url
 
 from .enums import Attendance, EditionFormat, EditionStatus, RegistrationStatus
 from .models import Edition, Registration, Series

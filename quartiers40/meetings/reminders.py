@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from quartiers40.core.db import lock_row
-from quartiers40.core.emails import absolute_url, email_each, email_send
+from quartiers40.core.emails import email_each, email_send
+from quartiers40.core.links import absolute_url
 from quartiers40.core.services import action_log_record
 
 from . import ics, selectors, services

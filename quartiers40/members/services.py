@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quartiers40.core.db import lock_row, unique_slug
-from quartiers40.core.emails import absolute_url, email_each, email_send
-from quartiers40.core.services import UNCHANGED, action_log_record
+from quartiers40.core.emails import email_each, email_send
+from quartiers40.core.links import absolute_url
+from quartiers40.core.services import UNCHANGED, action_log_record, fields_apply
 from quartiers40.territories.models import QPV
 
 from . import permissions
@@ -118,9 +119,7 @@ def user_profile_update(
         "show_email_to_members": show_email_to_members,
         "show_phone_to_members": show_phone_to_members,
     }
-    for name, value in requested.items():
-        if value is not UNCHANGED:
-            setattr(user, name, value)
+    fields_apply(user, requested)
     user.full_clean(exclude=["password"])
     user.save()
     return user
@@ -235,9 +234,7 @@ def organisation_update(
         "department_code": department_code,
         "logo": logo,
     }
-    for field, value in requested.items():
-        if value is not UNCHANGED:
-            setattr(organisation, field, value)
+    fields_apply(organisation, requested)
     organisation.siret = organisation.siret.replace(" ", "")
     organisation.rna = organisation.rna.replace(" ", "").upper()
     organisation.full_clean()

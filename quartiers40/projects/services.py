@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quartiers40.core.db import lock_row, unique_slug
-from quartiers40.core.emails import absolute_url, email_each
-from quartiers40.core.services import UNCHANGED, action_log_record
+from quartiers40.core.emails import email_each
+from quartiers40.core.links import absolute_url
+from quartiers40.core.services import UNCHANGED, action_log_record, fields_apply
 from quartiers40.members.models import Organisation, User
 from quartiers40.territories.models import QPV
 
@@ -238,11 +239,7 @@ def project_update(
     lock_row(project)
     if not project.is_changeable:
         raise ValidationError(_("Un projet archivé ne se modifie plus."))
-    changed = []
-    for name, value in requested.items():
-        if value is not UNCHANGED and getattr(project, name) != value:
-            setattr(project, name, value)
-            changed.append(name)
+    changed = fields_apply(project, requested)
     project.full_clean()
     qpv_list = None if qpvs is None else list(qpvs)
     if qpv_list is not None and {q.pk for q in qpv_list} != set(

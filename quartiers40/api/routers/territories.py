@@ -28,7 +28,7 @@ from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from quartiers40.core.emails import absolute_url
+from quartiers40.core.links import absolute_url
 from quartiers40.core.ratelimit import client_ip, rate_limit_check
 from quartiers40.territories import jobs, selectors
 from quartiers40.territories.enums import QPVCheckJobStatus

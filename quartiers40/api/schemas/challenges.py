@@ -21,7 +21,7 @@ from quartiers40.challenges.enums import (
     Theme,
 )
 from quartiers40.challenges.models import Challenge, ChallengeComment, ChallengeOffer
-from quartiers40.core.emails import absolute_url
+from quartiers40.core.links import absolute_url
 from quartiers40.core.markdown import render_markdown
 
 from .common import ACTIONS_DESCRIPTION, Choice, actions_for, choice

@@ -2,7 +2,7 @@
 
 from ninja import Field, Schema
 
-from quartiers40.core.emails import absolute_url
+from quartiers40.core.links import absolute_url
 from quartiers40.members.models import OrganisationMembership
 
 from .common import Choice, choice

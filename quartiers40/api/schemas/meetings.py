@@ -12,7 +12,7 @@ from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import ConfigDict, field_validator
 
-from quartiers40.core.emails import absolute_url
+from quartiers40.core.links import absolute_url
 from quartiers40.meetings import ics, selectors
 from quartiers40.meetings.enums import (
     EDITION_WORKFLOW,

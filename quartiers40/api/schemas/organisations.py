@@ -5,7 +5,7 @@ from datetime import datetime
 from ninja import Field, Schema
 from pydantic import ConfigDict, field_validator
 
-from quartiers40.core.emails import absolute_url
+from quartiers40.core.links import absolute_url
 from quartiers40.core.markdown import render_markdown
 from quartiers40.members.enums import OrganisationKind
 from quartiers40.members.models import Organisation

@@ -6,7 +6,7 @@ from django.urls import reverse
 from ninja import Field, Schema
 from pydantic import ConfigDict, field_validator
 
-from quartiers40.core.emails import absolute_url
+from quartiers40.core.links import absolute_url
 from quartiers40.projects.enums import PROJECT_WORKFLOW, AICategory, Beneficiary, Stage, Theme
 from quartiers40.projects.models import Project
 

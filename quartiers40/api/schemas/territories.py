@@ -10,7 +10,7 @@ from ninja import Field, Schema
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
-from quartiers40.core.emails import absolute_url
+from quartiers40.core.links import absolute_url
 from quartiers40.territories.models import QPV
 
 from .common import Choice

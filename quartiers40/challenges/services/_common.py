@@ -4,7 +4,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from quartiers40.core.emails import absolute_url, email_each
+from quartiers40.core.emails import email_each
+from quartiers40.core.links import absolute_url
 from quartiers40.members.models import User
 
 from ..models import Challenge

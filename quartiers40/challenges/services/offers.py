@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quartiers40.core.db import lock_row
-from quartiers40.core.emails import absolute_url
+from quartiers40.core.links import absolute_url
 from quartiers40.core.services import action_log_record
 from quartiers40.members.models import Organisation, User
 from quartiers40.projects.models import Project

@@ -7,7 +7,8 @@ from django.db import models
 from django.urls import reverse
 
 from quartiers40.core.db import lock_row, unique_slug
-from quartiers40.core.emails import absolute_url, email_send
+from quartiers40.core.emails import email_send
+from quartiers40.core.links import absolute_url
 from quartiers40.core.services import action_log_record
 
 from ..models import Edition, Registration

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from quartiers40.challenges.models import Challenge
 from quartiers40.core.db import lock_row
-from quartiers40.core.emails import absolute_url, email_each
+from quartiers40.core.emails import email_each
+from quartiers40.core.links import absolute_url
 from quartiers40.members.models import Organisation, User
 from quartiers40.projects.models import Project
 

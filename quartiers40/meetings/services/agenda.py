@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quartiers40.challenges.models import Challenge
-from quartiers40.core.emails import absolute_url, email_send
+from quartiers40.core.emails import email_send
+from quartiers40.core.links import absolute_url
 from quartiers40.members.models import User
 from quartiers40.projects.models import Project
 

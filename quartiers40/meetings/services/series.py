@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from quartiers40.core.emails import absolute_url, email_each, email_send
+from quartiers40.core.emails import email_each, email_send
+from quartiers40.core.links import absolute_url
 from quartiers40.members.models import Organisation, User
 
 from .. import permissions
