@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "quartiers40.projects",
     "quartiers40.challenges",
     "quartiers40.meetings",
+    "quartiers40.opportunities",
     "quartiers40.api",
     "quartiers40.home",
 ]

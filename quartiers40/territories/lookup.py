@@ -431,3 +431,39 @@ def qpv_locate_point(*, lon: float, lat: float, with_distance: bool = True) -> Q
 def qpv_locate_points(*, lons, lats, with_distance: bool = True) -> QPVLocations:
     """`qpv_locate_point` for arrays of longitudes and latitudes (WGS84)."""
     return qpv_index().locate(lons, lats, with_distance=with_distance)
+
+
+def _within(index: QPVIndex, lon: float, lat: float, metres: float) -> list[tuple[str, float]]:
+    """(code, metres) of every QPV within `metres` of the point, nearest first (0 inside)."""
+    if not len(index.codes):
+        return []
+    lons, lats = np.array([float(lon)]), np.array([float(lat)])
+    _kx, ky = metres_per_degree(np.zeros(1))
+    half_height = metres * 1.01 / ky[0]
+    kx_far, _ky = metres_per_degree(np.array([min(abs(lat) + half_height, 89.9)]))
+    half_width = min(metres * 1.01 / kx_far[0], 180.0)
+    rectangle = shapely.box(
+        lon - half_width, lat - half_height, lon + half_width, lat + half_height
+    )
+    candidates = index._tree.query(rectangle)
+    if not len(candidates):
+        return []
+    covering = shapely.covers(index.geometries[candidates], shapely.Point(lon, lat))
+    distances = index._distances(
+        np.repeat(lons, len(candidates)), np.repeat(lats, len(candidates)), candidates
+    )
+    distances[covering] = 0.0
+    found = [
+        (index.codes[position], float(distance))
+        for position, distance in zip(candidates.tolist(), distances.tolist(), strict=True)
+        if distance <= metres
+    ]
+    return sorted(found, key=lambda item: (item[1], item[0]))
+
+
+def qpvs_within(*, lon: float, lat: float, metres: float) -> list[tuple[str, float]]:
+    """The QPVs in force within `metres` of a point: [(code, distance in metres)], nearest first.
+
+    A point inside a QPV gets it at distance 0 (boundary counts as inside, as above).
+    """
+    return _within(qpv_index(), lon, lat, metres)

@@ -1,0 +1,269 @@
+"""Reads of the opportunities domain that pages, the API and exports share.
+
+"Near me" (`opportunities_near`): published items with a place within the radius, nearest
+first, with remote items interleaved (one every `REMOTE_EVERY` results, as Dora does).
+The distance is computed in SQL on an equirectangular projection around the searched
+point (error under 0.5 % within 50 km), after a bounding box on the indexed latitude and
+longitude: a fixed number of queries whatever the number of results, on SQLite and
+PostgreSQL alike, with no spatial extension.
+"""
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import F, FloatField, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from .enums import Cost, Level, OpportunityStatus, QPVPriority
+from .models import (
+    Opportunity,
+    OpportunityInterest,
+    OpportunityPlace,
+    OpportunityPlaceQPV,
+    json_list_contains,
+)
+
+REMOTE_EVERY = 4  # one remote result after every three in-person ones
+METRES_PER_DEGREE_LAT = 111_132.0
+EARTH_METRES_PER_DEGREE_LON_AT_EQUATOR = 111_320.0
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """What a person asked for; nothing of it is stored."""
+
+    kinds: tuple[str, ...] = ()
+    theme: str = ""  # a thématique or a whole category
+    free_only: bool = False
+    age: int | None = None
+    situations: tuple[str, ...] = ()
+    level: int | None = None  # the person's highest diploma (Level)
+    lives_in_qpv: bool | None = None  # None: unknown (no point given)
+    include_remote: bool = True
+
+
+@dataclass
+class NearResult:
+    opportunity: Opportunity
+    distance_m: float | None  # None for a remote-only item
+    place: OpportunityPlace | None = None  # the nearest place
+    reasons: list[str] = field(default_factory=list)
+
+
+def opportunities_public() -> QuerySet[Opportunity]:
+    return Opportunity.objects.published().select_related("organisation", "structure")
+
+
+def opportunity_get_by_slug(*, slug: str) -> Opportunity | None:
+    return (
+        Opportunity.objects.select_related("organisation", "structure")
+        .prefetch_related("places", "sessions")
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def opportunities_filter(
+    queryset: QuerySet[Opportunity], criteria: Criteria, *, today: date | None = None
+):
+    """Apply a person's criteria: each is a rule on fields, never on free text."""
+    today = today or timezone.localdate()
+    if criteria.kinds:
+        queryset = queryset.filter(kind__in=criteria.kinds)
+    if criteria.theme:
+        queryset = queryset.with_theme(criteria.theme)
+    if criteria.free_only:
+        queryset = queryset.filter(cost__in=[Cost.FREE, Cost.COVERED])
+    if criteria.age is not None:
+        queryset = queryset.filter(
+            Q(age_min__isnull=True) | Q(age_min__lte=criteria.age),
+            Q(age_max__isnull=True) | Q(age_max__gte=criteria.age),
+        )
+    if criteria.situations:
+        # For everybody (no situation listed), or for one of hers.
+        fits = Q(situations=[])
+        for situation in criteria.situations:
+            fits |= json_list_contains("situations", situation)
+        queryset = queryset.filter(fits)
+    if criteria.level is not None:
+        queryset = queryset.filter(level_required__lte=criteria.level)
+    if criteria.lives_in_qpv is False:
+        queryset = queryset.exclude(qpv_priority=QPVPriority.ONLY)
+    # A deadline passed today is not offered any more, even before the nightly expiry.
+    queryset = queryset.exclude(deadline__lt=today)
+    return queryset
+
+
+def _box(lat: float, lon: float, radius_m: float) -> tuple[float, float, float, float, float]:
+    """(min_lat, max_lat, min_lon, max_lon, metres per degree of longitude here)."""
+    k_lon = EARTH_METRES_PER_DEGREE_LON_AT_EQUATOR * max(math.cos(math.radians(lat)), 0.01)
+    dlat = radius_m / METRES_PER_DEGREE_LAT
+    dlon = radius_m / k_lon
+    return lat - dlat, lat + dlat, lon - dlon, lon + dlon, k_lon
+
+
+def _squared_metres(lat: float, lon: float, k_lon: float, prefix: str = ""):
+    dx = (F(f"{prefix}longitude") - lon) * k_lon
+    dy = (F(f"{prefix}latitude") - lat) * METRES_PER_DEGREE_LAT
+    return Cast(dx * dx + dy * dy, FloatField())
+
+
+def opportunities_near(
+    *,
+    lat: float,
+    lon: float,
+    radius_km: float,
+    criteria: Criteria = Criteria(),
+    limit: int = 20,
+    offset: int = 0,
+    today: date | None = None,
+) -> tuple[list[NearResult], int]:
+    """A page of results near a point and the total count: three queries, whatever the size.
+
+    In-person items are ordered by the distance to their nearest place within the radius;
+    remote ones (without a place in the radius) are interleaved.
+    """
+    radius_m = radius_km * 1000
+    min_lat, max_lat, min_lon, max_lon, k_lon = _box(lat, lon, radius_m)
+    base = opportunities_filter(opportunities_public(), criteria, today=today)
+    places_in_box = OpportunityPlace.objects.filter(
+        opportunity=OuterRef("pk"),
+        latitude__gte=min_lat,
+        latitude__lte=max_lat,
+        longitude__gte=min_lon,
+        longitude__lte=max_lon,
+    )
+    nearest = (
+        places_in_box.annotate(d2=_squared_metres(lat, lon, k_lon))
+        .filter(d2__lte=radius_m * radius_m)
+        .order_by("d2")
+    )
+    in_person = (
+        base.filter(
+            places__latitude__gte=min_lat,
+            places__latitude__lte=max_lat,
+            places__longitude__gte=min_lon,
+            places__longitude__lte=max_lon,
+        )
+        .annotate(d2=Min(_squared_metres(lat, lon, k_lon, prefix="places__")))
+        .filter(d2__lte=radius_m * radius_m)
+        .annotate(nearest_place_id=Subquery(nearest.values("pk")[:1]))
+    )
+    remote = (
+        base.filter(is_remote=True).exclude(pk__in=in_person.values("pk"))
+        if criteria.include_remote
+        else base.none()
+    )
+
+    # Count both, then read only the slice of each the page needs.
+    n_person = in_person.count()
+    n_remote = remote.count() if criteria.include_remote else 0
+    total = n_person + n_remote
+    order = _interleaved_slots(offset, limit, n_person, n_remote)
+    person_slots = [index for kind, index in order if kind == "p"]
+    remote_slots = [index for kind, index in order if kind == "r"]
+    people = (
+        list(in_person.order_by("d2", "pk")[person_slots[0] : person_slots[-1] + 1])
+        if person_slots
+        else []
+    )
+    remotes = (
+        list(remote.order_by("-last_updated_at", "pk")[remote_slots[0] : remote_slots[-1] + 1])
+        if remote_slots
+        else []
+    )
+    place_ids = [o.nearest_place_id for o in people if o.nearest_place_id]
+    places = (
+        {p.pk: p for p in OpportunityPlace.objects.filter(pk__in=place_ids)} if place_ids else {}
+    )
+    results = []
+    p_iter, r_iter = iter(people), iter(remotes)
+    for kind, _index in order:
+        if kind == "p":
+            opportunity = next(p_iter)
+            results.append(
+                NearResult(
+                    opportunity=opportunity,
+                    distance_m=math.sqrt(opportunity.d2),
+                    place=places.get(opportunity.nearest_place_id),
+                )
+            )
+        else:
+            results.append(NearResult(opportunity=next(r_iter), distance_m=None))
+    return results, total
+
+
+def _interleaved_slots(
+    offset: int, limit: int, n_person: int, n_remote: int
+) -> list[tuple[str, int]]:
+    """Which in-person ("p", i) and remote ("r", j) results fill positions offset…offset+limit.
+
+    Every REMOTE_EVERY-th position is remote while both kinds last; then the kind left
+    fills the rest. Arithmetic only: the rows are read afterwards, by slices.
+    """
+    slots: list[tuple[str, int]] = []
+    person = remote = 0
+    for position in range(offset + limit):
+        wants_remote = (position + 1) % REMOTE_EVERY == 0
+        if (wants_remote and remote < n_remote) or (person >= n_person and remote < n_remote):
+            slot = ("r", remote)
+            remote += 1
+        elif person < n_person:
+            slot = ("p", person)
+            person += 1
+        else:
+            break
+        if position >= offset:
+            slots.append(slot)
+    return slots
+
+
+def opportunities_remote(criteria: Criteria = Criteria(), *, today: date | None = None):
+    """Items done remotely, for a search without a place."""
+    return opportunities_filter(opportunities_public(), criteria, today=today).filter(
+        is_remote=True
+    )
+
+
+def opportunities_for_qpv(*, qpv, within_m: int | None = None) -> QuerySet[Opportunity]:
+    """Published items with a place in the QPV or within `within_m` of it, nearest first."""
+    links = OpportunityPlaceQPV.objects.filter(qpv=qpv)
+    if within_m is not None:
+        links = links.filter(distance_m__lte=within_m)
+    distance = (
+        links.filter(place__opportunity=OuterRef("pk"))
+        .order_by("distance_m")
+        .values("distance_m")[:1]
+    )
+    return (
+        opportunities_public()
+        .filter(places__qpv_links__in=links)
+        .distinct()
+        .annotate(qpv_distance_m=Subquery(distance))
+        .order_by("qpv_distance_m", "-last_updated_at", "pk")
+    )
+
+
+def opportunities_of_organisation(*, organisation, viewer=None) -> QuerySet[Opportunity]:
+    return opportunities_public().of_organisation(organisation)
+
+
+def opportunities_received_interests(*, opportunity: Opportunity) -> QuerySet[OpportunityInterest]:
+    return opportunity.interests.select_related("registered_by").order_by("-created_at", "pk")
+
+
+def opportunities_pending_review() -> QuerySet[Opportunity]:
+    return Opportunity.objects.filter(status=OpportunityStatus.SUBMITTED).select_related(
+        "organisation"
+    )
+
+
+def opportunities_with_places(queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
+    return queryset.prefetch_related(
+        Prefetch("places", queryset=OpportunityPlace.objects.order_by("pk")), "sessions"
+    )
+
+
+LEVEL_VALUES = tuple(Level.values)
