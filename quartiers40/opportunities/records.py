@@ -29,7 +29,8 @@ class PlaceInput:
         """A stable hash of what the place was written from."""
         import hashlib
 
-        return hashlib.sha1(repr(tuple(self.__dict__.values())).encode(), usedforsecurity=False).hexdigest()
+        text = repr(tuple(self.__dict__.values())).encode()
+        return hashlib.sha1(text, usedforsecurity=False).hexdigest()
 
     @property
     def geocoding_query(self) -> str:
