@@ -1,9 +1,8 @@
-from django.urls import path
+"""/opportunites/: the provider's pages first (fixed words), then the public ones (slugs)."""
 
-from . import views
+from .urls_provider import urlpatterns as provider_urlpatterns
+from .urls_public import urlpatterns as public_urlpatterns
 
 app_name = "opportunities"
 
-urlpatterns = [
-    path("<slug:slug>/", views.detail, name="detail"),
-]
+urlpatterns = [*provider_urlpatterns, *public_urlpatterns]

@@ -1,0 +1,3 @@
+"""Pages of the people who offer opportunities (views/provider.py)."""
+
+urlpatterns: list = []
