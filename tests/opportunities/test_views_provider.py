@@ -1,5 +1,7 @@
 """The provider's pages: create and edit an opportunity, publish or send it, review, withdraw."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -9,13 +11,16 @@ from quartiers40.opportunities.enums import OpportunityStatus
 from quartiers40.opportunities.models import Opportunity
 from tests.members.factories import UserFactory
 from tests.opportunities.factories import OpportunityFactory, PlaceFactory
-from tests.opportunities.provider_helpers import (  # noqa: F401 (fixture)
+from tests.opportunities.provider_helpers import (
     THEME,
-    _no_geocoder,
     coordinator,
     form_data,
     member,
 )
+from tests.opportunities.provider_helpers import (
+    _no_geocoder as _no_geocoder,
+)
+from tests.territories.conftest import http_server as http_server  # a fixture, used below
 
 pytestmark = pytest.mark.django_db
 
@@ -367,7 +372,7 @@ def test_reopen_an_expired_one_after_new_dates(client):
     opportunity = OpportunityFactory(
         organisation=organisation,
         status=OpportunityStatus.EXPIRED,
-        deadline="2020-01-10",
+        deadline=date(2020, 1, 10),
         is_remote=True,
     )
     client.force_login(user)
@@ -434,3 +439,41 @@ def test_mine_lists_my_organisations_by_status(client):
     assert draft.title in page and published.title in page
     assert other.title not in page
     assert page.index("Brouillon") < page.index("Publiée")
+
+
+# --- Geocoding (a real local HTTP server speaking the Géoplateforme's format) -------------
+
+
+def test_places_are_geocoded_and_their_qpvs_shown(client, http_server, settings):
+    from tests.territories import fake_geocoder
+    from tests.territories.factories import GoutteDOrFactory, QPVFactory, box
+
+    settings.GEOCODER_ENABLED = True
+    fake_geocoder.install(http_server, settings)
+    GoutteDOrFactory()
+    QPVFactory(name="La Chapelle", geometry=box(2.36, 48.886, 0.005))  # a few hundred m east
+    user, organisation = member()
+    client.force_login(user)
+    places = [
+        {
+            "name": "Centre",
+            "address": "20 rue de la Goutte d'Or",
+            "postcode": "75018",
+            "commune_name": "Paris",
+        },
+        {"name": "Ailleurs", "address": "Nulle part", "commune_name": "Inconnue"},
+    ]
+    client.post(CREATE, form_data(organisation, places=places))
+    opportunity = Opportunity.objects.get()
+    located, unplaced = opportunity.places.order_by("pk")
+    assert located.geocoding == "geocoded" and located.commune_code == "75118"
+    assert unplaced.geocoding == "unplaced"
+    page = client.get(_edit(opportunity)).content.decode()
+    assert "dans le quartier prioritaire Goutte D&#x27;Or" in page
+    assert "du quartier prioritaire La Chapelle" in page
+    assert "Adresse non localisée" in page
+    searched = [r.query["q"][0] for r in http_server.requests]
+    assert len(searched) == 2
+    # Saved again unchanged: nobody asks the geocoder again.
+    client.post(_edit(opportunity), form_data(places=places, title="Autre titre"))
+    assert len(http_server.requests) == 2
