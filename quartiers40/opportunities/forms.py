@@ -202,7 +202,9 @@ class OpportunityForm(forms.ModelForm):
             if len(providers) == 1:
                 self.fields["organisation"].initial = providers[0].pk
         fields = self.fields
-        fields["title"].help_text = _("Un nom court et parlant, par exemple « Atelier CV ».")
+        if self.instance.pk is None:
+            fields["cost"].initial = Cost.FREE
+        fields["title"].help_text = _("Un nom court et parlant, par exemple « Atelier CV ».")
         fields["summary"].help_text = _(
             "%(max)d caractères au plus. Des phrases courtes, des mots de tous les jours : "
             "c'est ce que lisent les habitants dans la liste."
@@ -218,15 +220,15 @@ class OpportunityForm(forms.ModelForm):
             '{} <a href="{}" rel="noopener">{}</a>',
             _(
                 "Pour un lieu ouvert toute l'année. Au format OpenStreetMap, par exemple "
-                "« Mo-Fr 09:00-12:00; We 14:00-17:00 » (lundi au vendredi le matin, "
+                "« Mo-Fr 09:00-12:00; We 14:00-17:00 » (lundi au vendredi le matin, "
                 "mercredi après-midi)."
             ),
             OPENING_HOURS_HELP_URL,
             _("Aide sur ce format"),
         )
-        fields["schedule_details"].help_text = _("Par exemple : « sauf pendant les vacances ».")
+        fields["schedule_details"].help_text = _("Par exemple : « sauf pendant les vacances ».")
         fields["cost_details"].help_text = _(
-            "Par exemple : « pris en charge par le CPF » ou « 2 € l'adhésion »."
+            "Par exemple : « pris en charge par le CPF » ou « 2 € l'adhésion »."
         )
         fields["contact_email"].help_text = _(
             "Jamais affiché : les messages des personnes intéressées y arrivent. "
@@ -235,12 +237,12 @@ class OpportunityForm(forms.ModelForm):
         fields["contact_phone"].help_text = _("Affiché sur la page, pour appeler.")
         fields["seats"].help_text = _("Facultatif.")
         fields["deadline"].help_text = _(
-            "Après cette date, l'opportunité n'est plus proposée et passe en « terminée »."
+            "Après cette date, l'opportunité n'est plus proposée et passe en « terminée »."
         )
         fields["age_max"].help_text = _("Laissez vide s'il n'y a pas de limite.")
         fields["eligibility_details"].help_text = _("Ce que le public doit savoir d'autre.")
         fields["access_conditions"].help_text = _(
-            "Par exemple : « être inscrit à France Travail », « venir avec une pièce d'identité »."
+            "Par exemple : « être inscrit à France Travail », « venir avec une pièce d'identité »."
         )
         fields["accessibility_url"].help_text = format_html(
             '{} <a href="{}" rel="noopener">{}</a>.',
@@ -336,7 +338,7 @@ class SessionForm(forms.Form):
         label=_("Précisions"),
         max_length=300,
         required=False,
-        help_text=_("Par exemple : « le matin, 9 h – 12 h »."),
+        help_text=_("Par exemple : « le matin, 9 h – 12 h »."),
     )
 
     def clean(self):

@@ -496,23 +496,39 @@ def _outcome_form(interest: OpportunityInterest, data=None) -> OutcomeForm:
     return OutcomeForm(data, initial=initial, prefix=f"suite-{interest.pk}")
 
 
-@login_required
-def interests(request, slug: str):
-    """The people interested, their contact and message, and what came of it."""
-    opportunity = _interests_opportunity(request, slug)
-    received = list(selectors.opportunities_received_interests(opportunity=opportunity))
+def _interests_page(request, opportunity: Opportunity, *, bad_form=None, bad_pk=None):
+    """The list, those still to answer first; `bad_form` is shown again for `bad_pk`."""
+    received = sorted(
+        selectors.opportunities_received_interests(opportunity=opportunity),
+        key=lambda interest: interest.status != InterestStatus.NEW,
+    )
     return render(
         request,
         "opportunities/provider/interests.html",
         {
             "opportunity": opportunity,
-            "interests": [(interest, _outcome_form(interest)) for interest in received],
+            "interests": [
+                (interest, bad_form if interest.pk == bad_pk else _outcome_form(interest))
+                for interest in received
+            ],
             "counts": {
                 status: sum(1 for interest in received if interest.status == status)
                 for status in InterestStatus.values
             },
+            "breadcrumb": [
+                (_("Mes opportunités"), reverse("opportunities:mine")),
+                (opportunity.title, opportunity.get_absolute_url()),
+                (_("Personnes intéressées"), ""),
+            ],
         },
+        status=400 if bad_form is not None else 200,
     )
+
+
+@login_required
+def interests(request, slug: str):
+    """The people interested, their contact and message, and what came of it."""
+    return _interests_page(request, _interests_opportunity(request, slug))
 
 
 @login_required
@@ -540,22 +556,7 @@ def interest_outcome(request, slug: str, reference: str):
                 + f"#interet-{interest.pk}"
             )
     # A bad answer: the same page, this interest's form with its error and what was typed.
-    received = list(selectors.opportunities_received_interests(opportunity=opportunity))
-    return render(
-        request,
-        "opportunities/provider/interests.html",
-        {
-            "opportunity": opportunity,
-            "interests": [
-                (item, form if item.pk == interest.pk else _outcome_form(item)) for item in received
-            ],
-            "counts": {
-                status: sum(1 for item in received if item.status == status)
-                for status in InterestStatus.values
-            },
-        },
-        status=400,
-    )
+    return _interests_page(request, opportunity, bad_form=form, bad_pk=interest.pk)
 
 
 class _Echo:
@@ -621,6 +622,10 @@ def mine(request):
         request,
         "opportunities/provider/mine.html",
         {
+            "breadcrumb": [
+                (_("Mon espace"), reverse("members:account")),
+                (_("Mes opportunités"), ""),
+            ],
             "groups": opportunities_by_status(opportunities),
             "can_create": selectors.opportunity_providers_for(request.user).exists(),
         },
