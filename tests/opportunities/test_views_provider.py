@@ -444,7 +444,17 @@ def test_mine_lists_my_organisations_by_status(client):
 # --- Geocoding (a real local HTTP server speaking the Géoplateforme's format) -------------
 
 
-def test_places_are_geocoded_and_their_qpvs_shown(client, http_server, settings):
+@pytest.fixture
+def fresh_qpv_index():
+    """The QPV index is cached per process: built here from this test's QPVs, then dropped."""
+    from quartiers40.territories.lookup import qpv_index_invalidate
+
+    qpv_index_invalidate()
+    yield
+    qpv_index_invalidate()
+
+
+def test_places_are_geocoded_and_their_qpvs_shown(client, http_server, settings, fresh_qpv_index):
     from tests.territories import fake_geocoder
     from tests.territories.factories import GoutteDOrFactory, QPVFactory, box
 
