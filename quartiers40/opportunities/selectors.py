@@ -11,12 +11,26 @@ PostgreSQL alike, with no spatial extension.
 import math
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from django.db.models import F, FloatField, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    F,
+    FloatField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from .enums import Cost, Level, OpportunityStatus, QPVPriority
+from quartiers40.members.models import Organisation
+from quartiers40.members.permissions import is_coordination
+
+from .enums import Cost, InterestStatus, Level, OpportunityStatus, QPVPriority
 from .models import (
     Opportunity,
     OpportunityInterest,
@@ -267,3 +281,32 @@ def opportunities_with_places(queryset: QuerySet[Opportunity]) -> QuerySet[Oppor
 
 
 LEVEL_VALUES = tuple(Level.values)
+
+
+# --- provider pages ---
+
+
+def opportunity_providers_for(user: Any) -> QuerySet[Organisation]:
+    """The organisations `user` may offer an opportunity for (the team: any member one)."""
+    if is_coordination(user):
+        return Organisation.objects.members_of_collective().order_by("name")
+    return Organisation.objects.filter(memberships__user=user).order_by("name").distinct()
+
+
+def opportunities_with_interest_counts(queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
+    """Each item with `interests_total` and `interests_new` (not yet followed up)."""
+    return queryset.annotate(
+        interests_total=Count("interests", distinct=True),
+        interests_new=Count(
+            "interests", filter=Q(interests__status=InterestStatus.NEW), distinct=True
+        ),
+    )
+
+
+def opportunities_of_provider(user: Any) -> QuerySet[Opportunity]:
+    """The opportunities of the organisations `user` belongs to, with their interest counts."""
+    return opportunities_with_interest_counts(
+        Opportunity.objects.filter(organisation__memberships__user=user)
+        .select_related("organisation")
+        .distinct()
+    ).order_by("-last_updated_at", "pk")

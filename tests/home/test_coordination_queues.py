@@ -18,6 +18,7 @@ from quartiers40.core.sections import COORDINATION_PAGE, sections_for
 from quartiers40.meetings.enums import PitchStatus, SeriesStatus
 from quartiers40.meetings.models import PitchApplication
 from quartiers40.members.queues import queues_total
+from quartiers40.opportunities.enums import OpportunityStatus
 from quartiers40.projects.enums import ProjectStatus
 from tests.challenges.factories import ChallengeFactory, OfferFactory
 from tests.meetings.factories import EditionFactory, LocalSeriesFactory
@@ -27,6 +28,7 @@ from tests.members.factories import (
     MembershipRequestFactory,
     UserFactory,
 )
+from tests.opportunities.factories import OpportunityFactory
 from tests.projects.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +57,7 @@ def _fill(n: int = 1) -> None:
             speaker_name="Nadia",
             status=PitchStatus.SUBMITTED,
         )
+        OpportunityFactory(status=OpportunityStatus.SUBMITTED)
 
 
 def _counts(viewer) -> dict[str, int]:
@@ -77,6 +80,7 @@ def test_every_queue_is_counted():
         "propositions": 2,
         "series": 2,
         "presentations": 2,
+        "opportunites": 2,
     }
 
 
@@ -106,7 +110,7 @@ def test_the_page_lists_every_queue_with_its_count_and_links(client):
     response = client.get(URL)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "7 éléments attendent l'équipe de coordination." in page
+    assert "8 éléments attendent l'équipe de coordination." in page
     for link in (
         reverse("members:moderation_queue"),
         reverse("challenges:moderation"),
@@ -122,6 +126,7 @@ def test_the_page_lists_every_queue_with_its_count_and_links(client):
         "Propositions d&#x27;aide sans réponse depuis 14 jours",
         "Séries locales à valider",
         "Propositions de présentation à décider",
+        "Opportunités à relire avant publication",
     ):
         assert label in page
 
@@ -130,7 +135,7 @@ def test_an_empty_queue_says_so(client):
     client.force_login(CoordinatorFactory())
     page = client.get(URL).content.decode()
     assert "Rien n'attend l'équipe de coordination." in page
-    assert page.count("Rien à traiter.") == 7
+    assert page.count("Rien à traiter.") == 8
 
 
 @pytest.mark.parametrize("who", ["resident", "organisation admin", "staff without team"])
@@ -159,7 +164,7 @@ def test_the_header_shows_the_total_in_place_of_coordination(client):
     _fill(1)
     client.force_login(CoordinatorFactory())
     page = client.get("/organisations/").content.decode()
-    assert f'<a href="{URL}" class="nav-queue">À traiter (7)</a>' in page
+    assert f'<a href="{URL}" class="nav-queue">À traiter (8)</a>' in page
     assert ">Coordination<" not in page
 
 
@@ -181,7 +186,7 @@ def test_the_header_costs_a_fixed_number_of_queries(client):
     client.get(STATIC_PAGE)
     with CaptureQueriesContext(connection) as captured:
         client.get(STATIC_PAGE)
-    assert empty - len(captured) == 7  # the seven counts, for the team only
+    assert empty - len(captured) == 8  # the eight counts, for the team only
 
 
 def test_the_page_costs_a_fixed_number_of_queries(client):
@@ -199,4 +204,4 @@ def test_the_page_costs_a_fixed_number_of_queries(client):
 
 def test_the_total_adds_every_queue():
     _fill(1)
-    assert queues_total(sections_for(COORDINATION_PAGE, CoordinatorFactory())) == 7
+    assert queues_total(sections_for(COORDINATION_PAGE, CoordinatorFactory())) == 8
