@@ -9,6 +9,7 @@ from quartiers40.territories.reference import DEPARTMENT_CHOICES
 
 from .enums import OrganisationKind, Role
 from .models import ORGANISATION_EDITABLE_FIELDS, Organisation, User
+from .validators import ImageUploadField
 
 
 class SignUpForm(forms.Form):
@@ -130,6 +131,7 @@ class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = [*ORGANISATION_EDITABLE_FIELDS, "qpvs"]
+        field_classes = {"logo": ImageUploadField}
         widgets = {"description": forms.Textarea(attrs={"rows": 6}), "department_code": FastSelect}
 
     def clean_siret(self):

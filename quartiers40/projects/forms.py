@@ -11,6 +11,7 @@ from quartiers40.core.forms import (
 from quartiers40.core.widgets import FastSelect, FastSelectMultiple
 from quartiers40.members.enums import OrganisationKind
 from quartiers40.members.models import Organisation
+from quartiers40.members.validators import ImageUploadField
 from quartiers40.territories.forms import QPVMultipleChoiceField
 from quartiers40.territories.reference import DEPARTMENT_CHOICES
 
@@ -244,7 +245,7 @@ class ContactForm(forms.Form):
 
 
 class ImageForm(forms.Form):
-    image = forms.ImageField(label=_("Image"))
+    image = ImageUploadField(label=_("Image"))
     alt_text = forms.CharField(
         label=_("Ce que montre l'image"),
         max_length=250,
