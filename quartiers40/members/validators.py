@@ -66,7 +66,7 @@ def image_size_read(file: IO[bytes]) -> tuple[int, int] | None:
                     return image.size
             except Image.DecompressionBombError:
                 return _size_past_pillow_limit(file, position)
-    except Exception:  # noqa: BLE001 - any broken header: not an image we can size
+    except Exception:  # any broken header: not an image we can size
         return None
     finally:
         file.seek(position)
@@ -84,7 +84,7 @@ def _size_past_pillow_limit(file: IO[bytes], position: int) -> tuple[int, int] |
         file.seek(position)
         try:
             header = factory(file, "")
-        except Exception:  # noqa: BLE001, S112 - try the next format, as Image.open does
+        except Exception:  # noqa: S112 - try the next format, as Image.open does
             continue
         return header.size
     return None
