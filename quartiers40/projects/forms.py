@@ -6,6 +6,7 @@ from quartiers40.core.forms import (
     SIMPLE_FORMATTING_HELP,
     BoundFieldGroup,
     FieldGroup,
+    WrittenTextMixin,
     field_groups,
 )
 from quartiers40.core.widgets import FastSelect, FastSelectMultiple
@@ -73,7 +74,7 @@ class CatalogueFilterForm(forms.Form):
         return self.cleaned_data["qpv"].strip().upper()
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(WrittenTextMixin, forms.ModelForm):
     """The project's fields; `carriers` (on creation only) lists the organisations offered.
 
     Laid out in STEPS on one page (a step index with anchors): all that was typed stays in
@@ -222,7 +223,7 @@ class ProjectForm(forms.ModelForm):
         return data
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(WrittenTextMixin, forms.Form):
     comments = forms.CharField(
         label=_("Ce qu'il faut compléter (envoyé à l'organisation porteuse)"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -230,7 +231,7 @@ class ReturnForm(forms.Form):
     )
 
 
-class ContactForm(forms.Form):
+class ContactForm(WrittenTextMixin, forms.Form):
     name = forms.CharField(label=_("Votre nom"), max_length=120)
     email = forms.EmailField(
         label=_("Votre adresse e-mail"),
@@ -244,7 +245,7 @@ class ContactForm(forms.Form):
     )
 
 
-class ImageForm(forms.Form):
+class ImageForm(WrittenTextMixin, forms.Form):
     image = ImageUploadField(label=_("Image"))
     alt_text = forms.CharField(
         label=_("Ce que montre l'image"),
@@ -262,7 +263,7 @@ class ImageForm(forms.Form):
         }
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(WrittenTextMixin, forms.Form):
     title = forms.CharField(label=_("Titre du document"), max_length=200)
     file = forms.FileField(label=_("Fichier"))
 
@@ -274,7 +275,7 @@ class DocumentForm(forms.Form):
         ) % {"size": MAX_DOCUMENT_BYTES // (1024 * 1024), "count": MAX_DOCUMENTS_PER_PROJECT}
 
 
-class ArchiveForm(forms.Form):
+class ArchiveForm(WrittenTextMixin, forms.Form):
     reason = forms.CharField(
         label=_("Pourquoi archiver ce projet ? (facultatif)"),
         required=False,
