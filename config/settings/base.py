@@ -139,6 +139,9 @@ else:
 # atomically, works with no other service) or "cache" (only a Redis or Memcached cache is
 # shared and atomic; `check --deploy` reports any other).
 RATE_LIMIT_STORE = env("RATE_LIMIT_STORE", "cache" if REDIS_URL else "database")
+# The API's request budgets shed load (not guessing): always in the cache, so an API read
+# costs no database write (per process without Redis).
+RATE_LIMITS_IN_CACHE = {"api_anonymous", "api_token"}
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]

@@ -8,6 +8,10 @@ A counter per (scope, key, window), in one of two stores (`RATE_LIMIT_STORE`):
 - "cache" (the default with `REDIS_URL`): the cache's `add` creates the counter and `incr`
   bumps it, both atomic on Redis or Memcached only (never on the per-process LocMem cache,
   where each worker would keep its own budget: `check --deploy` reports that).
+
+The scopes in `RATE_LIMITS_IN_CACHE` (the API's request budgets) always count in the cache:
+they shed load rather than stop guessing, and a database write on every API read would
+serialise SQLite's readers; without Redis each process keeps its own budget for them.
 """
 
 import hashlib
@@ -52,7 +56,7 @@ def rate_limit_hit(scope: str, key: str) -> RateLimitResult:
     now = int(time.time())
     window = now // period
     cache_key = _cache_key(scope, key, window)
-    if rate_limit_store() == STORE_DATABASE:
+    if _store(scope) == STORE_DATABASE:
         count = _database_hit(cache_key, expires_at=(window + 1) * period, now=now)
     else:
         cache.add(cache_key, 0, timeout=period + 1)
@@ -66,6 +70,12 @@ def rate_limit_hit(scope: str, key: str) -> RateLimitResult:
 
 def rate_limit_store() -> str:
     return getattr(settings, "RATE_LIMIT_STORE", STORE_DATABASE)
+
+
+def _store(scope: str) -> str:
+    if scope in getattr(settings, "RATE_LIMITS_IN_CACHE", ()):
+        return STORE_CACHE
+    return rate_limit_store()
 
 
 def _database_hit(key: str, *, expires_at: int, now: int) -> int:
@@ -99,7 +109,7 @@ def rate_limit_check(request: HttpRequest, *checks: tuple[str, str]) -> RateLimi
 def rate_limit_reset(scope: str, key: str) -> None:
     _limit, period = settings.RATE_LIMITS[scope]
     cache_key = _cache_key(scope, key, int(time.time()) // period)
-    if rate_limit_store() == STORE_DATABASE:
+    if _store(scope) == STORE_DATABASE:
         RateLimitCounter.objects.filter(key=cache_key).delete()
     else:
         cache.delete(cache_key)
