@@ -13,7 +13,7 @@ PORT ?= 8000
 # Links in e-mails sent by the worker (and outside any request) point to the server served here.
 run serve worker: export SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: help install run serve worker migrate demo-data test test-fast lint format bench messages screenshot clean
+.PHONY: help install run serve worker migrate demo-data test test-fast lint format bench messages screenshot clean backup restore
 
 help:
 	@grep -E '^[a-z-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -81,6 +81,14 @@ messages: install ## Extract and compile translations (French source, English ca
 
 screenshot: install ## Refresh the README screenshot from a running demo server
 	$(PY) bench/screenshot.py
+
+backup: install ## Back up the database and the uploaded files into var/backups/ (OUTPUT=path to choose)
+	$(MANAGE) backup_create $(if $(OUTPUT),--output "$(OUTPUT)")
+
+restore: install ## Restore FILE=var/backups/….tar.gz into an empty database (see docs/operations.md)
+	@test -n "$(FILE)" || (echo "Usage: make restore FILE=var/backups/quartiers40-….tar.gz"; exit 2)
+	mkdir -p var
+	$(MANAGE) backup_restore "$(FILE)"
 
 clean:
 	rm -rf $(VENV) var staticfiles

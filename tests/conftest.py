@@ -5,7 +5,7 @@ from django.utils import translation
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Rate-limit counters live in the cache: every test starts with none."""
+    """Nothing cached survives a test (rate-limit counters in the database roll back)."""
     cache.clear()
     yield
     cache.clear()

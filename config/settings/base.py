@@ -127,7 +127,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Shared cache: rate limits live here, so production points it at Redis.
+# Shared cache (Redis when REDIS_URL is set); rate limits live in it or in the database.
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
@@ -135,6 +135,13 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Where rate-limit counters live, shared by every process: "database" (a table bumped
+# atomically, works with no other service) or "cache" (only a Redis or Memcached cache is
+# shared and atomic; `check --deploy` reports any other).
+RATE_LIMIT_STORE = env("RATE_LIMIT_STORE", "cache" if REDIS_URL else "database")
+# The API's request budgets shed load (not guessing): always in the cache, so an API read
+# costs no database write (per process without Redis).
+RATE_LIMITS_IN_CACHE = {"api_anonymous", "api_token"}
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]

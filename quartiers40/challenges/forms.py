@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from quartiers40.core.forms import FieldGroup, field_groups
+from quartiers40.core.forms import FieldGroup, WrittenTextMixin, field_groups
 from quartiers40.core.widgets import FastSelect
 from quartiers40.members.models import Organisation
 from quartiers40.projects.enums import ProjectStatus
@@ -66,7 +66,7 @@ def _attachment_help() -> str:
     }
 
 
-class ChallengeForm(forms.Form):
+class ChallengeForm(WrittenTextMixin, forms.Form):
     """Post or edit a défi. `organisations` (on posting) lists those the person may post for;
     `mediator` shows the "for a resident" choice with its consent box. Laid out in GROUPS."""
 
@@ -232,7 +232,11 @@ class ChallengeForm(forms.Form):
         }
 
 
-class CommentForm(forms.Form):
+COMMENT_TOO_LONG = _("Votre commentaire fait %(count)s caractères, %(limit)s au plus.")
+
+
+class CommentForm(WrittenTextMixin, forms.Form):
+    text_length_messages = {"body": COMMENT_TOO_LONG}
     body = forms.CharField(
         label=_("Votre commentaire"),
         max_length=4000,
@@ -241,7 +245,8 @@ class CommentForm(forms.Form):
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class CommentEditForm(forms.Form):
+class CommentEditForm(WrittenTextMixin, forms.Form):
+    text_length_messages = {"body": COMMENT_TOO_LONG}
     body = forms.CharField(
         label=_("Votre commentaire"),
         max_length=4000,
@@ -249,7 +254,7 @@ class CommentEditForm(forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(WrittenTextMixin, forms.Form):
     reason = forms.CharField(
         label=_("Motif"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -260,7 +265,7 @@ class ReasonForm(forms.Form):
             self.fields["reason"].label = label
 
 
-class ReportForm(forms.Form):
+class ReportForm(WrittenTextMixin, forms.Form):
     reason = forms.CharField(
         label=_("Ce qui pose problème"),
         max_length=1000,
@@ -271,7 +276,7 @@ class ReportForm(forms.Form):
     )
 
 
-class OfferForm(forms.Form):
+class OfferForm(WrittenTextMixin, forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Votre organisation"), queryset=Organisation.objects.none(), widget=FastSelect
     )
@@ -308,7 +313,7 @@ class OfferForm(forms.Form):
         return cleaned
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(WrittenTextMixin, forms.Form):
     note = forms.CharField(
         label=_("Un mot pour l'organisation (facultatif)"),
         max_length=1000,
@@ -317,7 +322,7 @@ class DeclineForm(forms.Form):
     )
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(WrittenTextMixin, forms.Form):
     outcome_text = forms.CharField(
         label=_("Ce qui a été fait"),
         max_length=4000,

@@ -37,3 +37,19 @@ class ActionLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.content_type.model}#{self.object_id}"
+
+
+class RateLimitCounter(models.Model):
+    """One fixed-window rate-limit counter (`core/ratelimit.py`), shared by every process
+    through the database: bumped by one atomic INSERT … ON CONFLICT DO UPDATE."""
+
+    key = models.CharField(max_length=120, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.BigIntegerField(db_index=True)  # Unix time: the window's end
+
+    class Meta:
+        verbose_name = _("compteur de limite")
+        verbose_name_plural = _("compteurs de limite")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

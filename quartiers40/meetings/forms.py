@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from quartiers40.challenges.models import Challenge
+from quartiers40.core.forms import WrittenTextMixin
 from quartiers40.core.widgets import FastSelect
 from quartiers40.members.models import Organisation, User
 from quartiers40.projects.models import Project
@@ -93,7 +94,7 @@ class AttendanceChoiceMixin:
         return str(self.full_label)
 
 
-class RegistrationForm(AttendanceChoiceMixin, forms.Form):
+class RegistrationForm(WrittenTextMixin, AttendanceChoiceMixin, forms.Form):
     """Registering oneself; without an account, name and e-mail are asked."""
 
     name = forms.CharField(
@@ -137,7 +138,7 @@ class RegistrationForm(AttendanceChoiceMixin, forms.Form):
         self.fields = {"attendance": _attendance_field(edition, seats), **self.fields}
 
 
-class OnBehalfForm(AttendanceChoiceMixin, forms.Form):
+class OnBehalfForm(WrittenTextMixin, AttendanceChoiceMixin, forms.Form):
     """A mediator registers a resident: the resident's details stay with the organisers."""
 
     name = forms.CharField(label=_("Nom de la personne"), max_length=150)
@@ -172,7 +173,7 @@ class OnBehalfForm(AttendanceChoiceMixin, forms.Form):
         self.fields["attendance"].label = _("La personne participe")
 
 
-class SeriesForm(forms.Form):
+class SeriesForm(WrittenTextMixin, forms.Form):
     name = forms.CharField(label=_("Nom de la série"), max_length=200)
     organisation = forms.ModelChoiceField(
         label=_("Organisation organisatrice"), queryset=Organisation.objects.none()
@@ -192,13 +193,13 @@ class SeriesForm(forms.Form):
             self.fields["organisation"].initial = organisations[0].pk
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(WrittenTextMixin, forms.Form):
     reason = forms.CharField(
         label=_("Motif"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class EditionForm(forms.ModelForm):
+class EditionForm(WrittenTextMixin, forms.ModelForm):
     """Dates are typed in Paris time (the site's time zone)."""
 
     online_url = forms.URLField(
@@ -234,7 +235,7 @@ class EditionForm(forms.ModelForm):
         return cleaned
 
 
-class PitchForm(forms.Form):
+class PitchForm(WrittenTextMixin, forms.Form):
     project = forms.ModelChoiceField(
         label=_("Le projet présenté"), queryset=Project.objects.none(), required=False
     )
@@ -268,7 +269,7 @@ class PitchForm(forms.Form):
         return cleaned
 
 
-class AgendaItemForm(forms.ModelForm):
+class AgendaItemForm(WrittenTextMixin, forms.ModelForm):
     """A point of the agenda. No position field: a new point goes last, "Monter" and
     "Descendre" move it (a number typed by hand started at 0 and collided with others)."""
 
@@ -298,7 +299,7 @@ class AgendaItemForm(forms.ModelForm):
         return dict(self.cleaned_data)
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(WrittenTextMixin, forms.Form):
     minutes = forms.CharField(
         label=_("Compte rendu"),
         required=False,
@@ -312,7 +313,7 @@ class MinutesForm(forms.Form):
     slides_url = forms.URLField(label=_("Lien des supports"), required=False, assume_scheme="https")
 
 
-class ResourceForm(forms.ModelForm):
+class ResourceForm(WrittenTextMixin, forms.ModelForm):
     url = forms.URLField(label=_("Lien"), required=False, assume_scheme="https")
 
     class Meta:
@@ -330,7 +331,7 @@ class ResourceForm(forms.ModelForm):
         return cleaned
 
 
-class ActionItemForm(forms.ModelForm):
+class ActionItemForm(WrittenTextMixin, forms.ModelForm):
     owner_email = forms.EmailField(
         label=_("Personne responsable (son adresse e-mail)"),
         required=False,
@@ -391,7 +392,7 @@ class ActionItemForm(forms.ModelForm):
         return data
 
 
-class ActionStatusForm(forms.Form):
+class ActionStatusForm(WrittenTextMixin, forms.Form):
     status = forms.ChoiceField(label=_("Statut"), choices=ActionItemStatus.choices)
     status_note = forms.CharField(
         label=_("Où en est-on ? (facultatif)"), required=False, max_length=500

@@ -3,15 +3,17 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
+from quartiers40.core.forms import WrittenTextMixin
 from quartiers40.core.widgets import FastSelect
 from quartiers40.territories.forms import QPVMultipleChoiceField
 from quartiers40.territories.reference import DEPARTMENT_CHOICES
 
 from .enums import OrganisationKind, Role
 from .models import ORGANISATION_EDITABLE_FIELDS, Organisation, User
+from .validators import ImageUploadField
 
 
-class SignUpForm(forms.Form):
+class SignUpForm(WrittenTextMixin, forms.Form):
     display_name = forms.CharField(
         label=_("Votre nom ou pseudonyme"),
         max_length=120,
@@ -86,7 +88,7 @@ class NewPasswordForm(SetPasswordForm):
     pass
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(WrittenTextMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = [
@@ -123,13 +125,14 @@ class DeleteAccountForm(forms.Form):
         return password
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(WrittenTextMixin, forms.ModelForm):
     website = forms.URLField(label=_("Site web"), required=False, assume_scheme="https")
     qpvs = QPVMultipleChoiceField(label=_("Quartiers prioritaires où elle agit"))
 
     class Meta:
         model = Organisation
         fields = [*ORGANISATION_EDITABLE_FIELDS, "qpvs"]
+        field_classes = {"logo": ImageUploadField}
         widgets = {"description": forms.Textarea(attrs={"rows": 6}), "department_code": FastSelect}
 
     def clean_siret(self):
@@ -139,7 +142,7 @@ class OrganisationForm(forms.ModelForm):
         return self.cleaned_data["rna"].replace(" ", "").upper()
 
 
-class MembershipRequestForm(forms.Form):
+class MembershipRequestForm(WrittenTextMixin, forms.Form):
     """Join the collective for an existing organisation, or create a new one."""
 
     EXISTING = "existing"
@@ -224,7 +227,7 @@ class DecisionForm(forms.Form):
     )
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(WrittenTextMixin, forms.Form):
     email = forms.EmailField(label=_("Adresse e-mail de la personne"))
     role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices, initial=Role.MEMBER)
 
@@ -233,7 +236,7 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices)
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(WrittenTextMixin, forms.Form):
     name = forms.CharField(
         label=_("Nom du jeton"),
         max_length=80,

@@ -6,11 +6,13 @@ from quartiers40.core.forms import (
     SIMPLE_FORMATTING_HELP,
     BoundFieldGroup,
     FieldGroup,
+    WrittenTextMixin,
     field_groups,
 )
 from quartiers40.core.widgets import FastSelect, FastSelectMultiple
 from quartiers40.members.enums import OrganisationKind
 from quartiers40.members.models import Organisation
+from quartiers40.members.validators import ImageUploadField
 from quartiers40.territories.forms import QPVMultipleChoiceField
 from quartiers40.territories.reference import DEPARTMENT_CHOICES
 
@@ -72,7 +74,7 @@ class CatalogueFilterForm(forms.Form):
         return self.cleaned_data["qpv"].strip().upper()
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(WrittenTextMixin, forms.ModelForm):
     """The project's fields; `carriers` (on creation only) lists the organisations offered.
 
     Laid out in STEPS on one page (a step index with anchors): all that was typed stays in
@@ -221,7 +223,7 @@ class ProjectForm(forms.ModelForm):
         return data
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(WrittenTextMixin, forms.Form):
     comments = forms.CharField(
         label=_("Ce qu'il faut compléter (envoyé à l'organisation porteuse)"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -229,7 +231,7 @@ class ReturnForm(forms.Form):
     )
 
 
-class ContactForm(forms.Form):
+class ContactForm(WrittenTextMixin, forms.Form):
     name = forms.CharField(label=_("Votre nom"), max_length=120)
     email = forms.EmailField(
         label=_("Votre adresse e-mail"),
@@ -243,8 +245,8 @@ class ContactForm(forms.Form):
     )
 
 
-class ImageForm(forms.Form):
-    image = forms.ImageField(label=_("Image"))
+class ImageForm(WrittenTextMixin, forms.Form):
+    image = ImageUploadField(label=_("Image"))
     alt_text = forms.CharField(
         label=_("Ce que montre l'image"),
         max_length=250,
@@ -261,7 +263,7 @@ class ImageForm(forms.Form):
         }
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(WrittenTextMixin, forms.Form):
     title = forms.CharField(label=_("Titre du document"), max_length=200)
     file = forms.FileField(label=_("Fichier"))
 
@@ -273,7 +275,7 @@ class DocumentForm(forms.Form):
         ) % {"size": MAX_DOCUMENT_BYTES // (1024 * 1024), "count": MAX_DOCUMENTS_PER_PROJECT}
 
 
-class ArchiveForm(forms.Form):
+class ArchiveForm(WrittenTextMixin, forms.Form):
     reason = forms.CharField(
         label=_("Pourquoi archiver ce projet ? (facultatif)"),
         required=False,

@@ -43,6 +43,11 @@ class TerritoriesConf:
         return _setting("QPV_ZIP_MEMBER", "QP2024_France_Hexagonale_Outre_Mer_WGS84.geojson")
 
     @property
+    def QPV_IMPORT_MAX_RETIRED_SHARE(self) -> float:
+        """The share of the QPVs in force an import may retire without `--allow-retire`."""
+        return float(_setting("QPV_IMPORT_MAX_RETIRED_SHARE", 0.05))
+
+    @property
     def QPV_DOWNLOAD_TIMEOUT(self) -> float:
         return float(_setting("QPV_DOWNLOAD_TIMEOUT", 60.0))
 

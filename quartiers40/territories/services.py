@@ -1,6 +1,7 @@
 """Writes of the territories domain: importing the official QPV layer."""
 
 import logging
+import math
 import tempfile
 import time
 from collections.abc import Iterator
@@ -65,9 +66,40 @@ class ImportReport:
     unchanged: int = 0
     repaired: list[str] = field(default_factory=list)
     deactivated: list[str] = field(default_factory=list)
+    reactivated: list[str] = field(default_factory=list)
+    # QPVs of the generation in force before, and how many the import may retire without
+    # `allow_retire` (QPV_IMPORT_MAX_RETIRED_SHARE of them).
+    active_before: int = 0
+    retire_limit: int = 0
+    dry_run: bool = False
     member: str | None = None
     notes: list[str] = field(default_factory=list)
     duration_s: float = 0.0
+
+    @property
+    def retire_refused(self) -> bool:
+        """More QPVs would be retired than the share allowed (a partial file, most likely)."""
+        return len(self.deactivated) > self.retire_limit
+
+
+class QPVRetireRefused(QPVLayerError):
+    """The layer would retire more QPVs than allowed; nothing was written."""
+
+    def __init__(self, report: ImportReport) -> None:
+        self.report = report
+        super().__init__(
+            _(
+                "Cette couche retirerait %(count)s quartiers sur les %(total)s en vigueur, "
+                "plus que les %(limit)s permis (%(share)s %%) : est-ce bien la couche "
+                "complète ? Rien n'a été modifié."
+            )
+            % {
+                "count": len(report.deactivated),
+                "total": report.active_before,
+                "limit": report.retire_limit,
+                "share": f"{conf.QPV_IMPORT_MAX_RETIRED_SHARE * 100:g}".replace(".", ","),
+            }
+        )
 
 
 def qpv_layer_import(
@@ -75,27 +107,40 @@ def qpv_layer_import(
     source: str | Path | None = None,
     generation: int | None = None,
     progress: ProgressCallback | None = None,
+    allow_retire: bool = False,
+    dry_run: bool = False,
 ) -> ImportReport:
     """Import the QPV layer from `source` (file path or http(s) URL; GeoJSON or ZIP).
 
     Without `source`: the `QPV_SOURCE` setting or environment variable, else the
     current layer of the ANCT dataset on data.gouv.fr. Reading and validating happen
     before the (atomic) write, so a broken file changes nothing. Raises
-    `QPVLayerError` with a French message.
+    `QPVLayerError` with a French message, `QPVRetireRefused` when the layer would retire
+    more than `QPV_IMPORT_MAX_RETIRED_SHARE` of the QPVs in force and `allow_retire` is
+    off. `dry_run`: the report of what would change, nothing written.
     """
     started = time.perf_counter()
     generation = generation or conf.QPV_GENERATION
     with _local_copy(source, generation=generation) as (path, label):
         layer = qpv_layer_read(path, label=label, zip_member=conf.QPV_ZIP_MEMBER)
-    report = qpv_layer_save(layer=layer, generation=generation, progress=progress)
+    report = qpv_layer_save(
+        layer=layer,
+        generation=generation,
+        progress=progress,
+        allow_retire=allow_retire,
+        dry_run=dry_run,
+    )
     report.duration_s = time.perf_counter() - started
     logger.info(
-        "QPV import from %s: %s created, %s updated, %s unchanged, %s deactivated, %s repaired",
+        "QPV import from %s%s: %s created, %s updated, %s unchanged, %s deactivated, "
+        "%s reactivated, %s repaired",
         report.source,
+        " (dry run)" if dry_run else "",
         len(report.created),
         len(report.updated),
         report.unchanged,
         len(report.deactivated),
+        len(report.reactivated),
         len(report.repaired),
     )
     return report
@@ -138,7 +183,12 @@ def _local_copy(source: str | Path | None, *, generation: int) -> Iterator[tuple
 
 @transaction.atomic
 def qpv_layer_save(
-    *, layer: QPVLayer, generation: int | None = None, progress: ProgressCallback | None = None
+    *,
+    layer: QPVLayer,
+    generation: int | None = None,
+    progress: ProgressCallback | None = None,
+    allow_retire: bool = False,
+    dry_run: bool = False,
 ) -> ImportReport:
     """Write a validated layer: create new QPVs, update changed ones, deactivate missing ones.
 
@@ -147,6 +197,10 @@ def qpv_layer_save(
     may point to them) but marked `is_active=False`; they come back if a later layer
     has them again. A value the file does not carry (commune names, EPCI in the
     national copy) never erases one already known.
+
+    A layer that would retire more than `QPV_IMPORT_MAX_RETIRED_SHARE` of the QPVs in force
+    (a partial or wrong file: 1,583 of 1,584) is refused unless `allow_retire`; `dry_run`
+    reports the same counts and writes nothing.
     """
     generation = generation or conf.QPV_GENERATION
     report = ImportReport(
@@ -162,6 +216,9 @@ def qpv_layer_save(
     existing = {
         qpv.code: qpv for qpv in QPV.objects.select_for_update().filter(generation=generation)
     }
+    report.dry_run = dry_run
+    report.active_before = sum(1 for qpv in existing.values() if qpv.is_active)
+    report.retire_limit = math.floor(report.active_before * conf.QPV_IMPORT_MAX_RETIRED_SHARE)
     now = timezone.now()
     to_create: list[QPV] = []
     changes: dict[int, dict] = {}  # pk -> the changed fields only
@@ -178,6 +235,8 @@ def qpv_layer_save(
             if row[name] is None:  # not in the file: keep what is known
                 row[name] = getattr(qpv, name)
         changed = _changes(qpv, row)
+        if not qpv.is_active:
+            report.reactivated.append(row["code"])
         if changed:
             changes[qpv.pk] = changed
             report.updated.append(row["code"])
@@ -185,6 +244,13 @@ def qpv_layer_save(
             report.unchanged += 1
     withdrawn = [qpv for qpv in existing.values() if qpv.is_active]  # no longer in the layer
     report.deactivated = sorted(qpv.code for qpv in withdrawn)
+    report.reactivated.sort()
+    if dry_run:
+        if progress:
+            progress(steps, steps)
+        return report
+    if report.retire_refused and not allow_retire:
+        raise QPVRetireRefused(report)
 
     QPV.objects.bulk_create(to_create, batch_size=_BATCH_SIZE)
     # One UPDATE of the changed columns per changed QPV: far cheaper than bulk_update's

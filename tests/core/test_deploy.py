@@ -45,3 +45,27 @@ def test_production_refuses_the_development_secret_key():
     result = _run({"DJANGO_SETTINGS_MODULE": "config.settings.production"})
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def _production(**overrides: str) -> dict[str, str]:
+    return {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "quartiers40.example.org",
+        "SITE_URL": "https://quartiers40.example.org",
+        **overrides,
+    }
+
+
+def test_without_redis_the_rate_limits_are_shared_through_the_database():
+    env = _production()
+    result = _run({**env, "REDIS_URL": ""})
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_reports_rate_limits_that_would_not_be_shared():
+    result = _run({**_production(), "REDIS_URL": "", "RATE_LIMIT_STORE": "cache"})
+    assert result.returncode != 0
+    assert "quartiers40.W001" in result.stdout + result.stderr
+    result = _run({**_production(), "REDIS_URL": "", "RATE_LIMITS_ENABLED": "false"})
+    assert "quartiers40.W002" in result.stdout + result.stderr

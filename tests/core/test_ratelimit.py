@@ -2,6 +2,8 @@ import pytest
 
 from quartiers40.core.ratelimit import rate_limit_hit, rate_limit_reset
 
+pytestmark = pytest.mark.django_db
+
 
 def test_counts_per_key_and_scope(settings):
     settings.RATE_LIMITS = {"demo": (2, 60), "other": (1, 60)}

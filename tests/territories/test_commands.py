@@ -42,7 +42,7 @@ def test_import_qpv_lists_repaired_and_withdrawn_codes(write_layer):
     out, _err = _import(str(first), "--no-progress")
     assert "Géométries réparées : QN07501M" in out
     second = write_layer([qpv_feature("QN07501M", "Carré", square(2.3, 48.8, 0.01))], name="2.json")
-    out, _err = _import(str(second), "--no-progress")
+    out, _err = _import(str(second), "--no-progress", "--allow-retire")
     assert "Retirés de la couche : QN07502M" in out
 
 

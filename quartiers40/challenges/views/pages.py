@@ -40,7 +40,16 @@ def challenge_detail(request, slug: str):
         return redirect("challenges:detail", slug=challenge.merged_into.slug)
     if not permissions.can_view_challenge(request.user, challenge):
         raise Http404
+    return challenge_detail_render(request, challenge)
+
+
+def challenge_detail_render(request, challenge, *, comment_form=None, status=200):
+    """The défi's page; `comment_form`: a comment or a reply refused, shown again as typed
+    with its message (on the reply's own box when it has a parent)."""
     user = request.user
+    reply_form = None
+    if comment_form is not None and comment_form.data.get("parent"):
+        reply_form, comment_form = comment_form, None
     offers = list(selectors.challenge_offers(challenge))
     for offer in offers:
         offer.actions = OFFER_WORKFLOW.allowed(offer, user)
@@ -54,6 +63,12 @@ def challenge_detail(request, slug: str):
         for item in [comment, *comment.visible_replies]:
             item.public_author = permissions.comment_public_author(item, user)
             item.can_edit = permissions.can_edit_comment(user, item)
+        if reply_form is not None and str(comment.pk) == str(reply_form.data.get("parent")):
+            comment.refused_reply = reply_form
+    if reply_form is not None and not any(
+        getattr(comment, "refused_reply", None) for comment in comments
+    ):
+        comment_form = reply_form  # no box to show it in: the main one says it
     actions = CHALLENGE_WORKFLOW.allowed(challenge, user)
     return render(
         request,
@@ -77,8 +92,9 @@ def challenge_detail(request, slug: str):
             "can_moderate": permissions.can_moderate(user),
             "moderation_actions": MODERATION_WORKFLOW.allowed(challenge, user),
             "can_report": permissions.can_report(user),
-            "comment_form": CommentForm(),
+            "comment_form": comment_form or CommentForm(),
         },
+        status=status,
     )
 
 

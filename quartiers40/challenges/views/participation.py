@@ -8,11 +8,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from quartiers40.core.forms import error_text
+from quartiers40.core.forms import form_errors_apply
 
 from .. import permissions, services
 from ..forms import CommentEditForm, CommentForm, ReportForm
 from ._common import back, comment_or_404, rate_limited, visible_or_404
+from .pages import challenge_detail_render
 
 
 @login_required
@@ -45,8 +46,8 @@ def comment_add(request, slug: str):
     if rate_limited(request, "challenge_comment_account"):
         return back(challenge, "commentaires")
     if not form.is_valid():
-        messages.error(request, _("Écrivez votre commentaire."))
-        return back(challenge, "commentaires")
+        # Shown again as typed, with what is wrong (too long, an invisible character…).
+        return challenge_detail_render(request, challenge, comment_form=form, status=400)
     parent = None
     if form.cleaned_data.get("parent"):
         parent = comment_or_404(challenge, form.cleaned_data["parent"])
@@ -55,8 +56,8 @@ def comment_add(request, slug: str):
             challenge=challenge, author=request.user, body=form.cleaned_data["body"], parent=parent
         )
     except ValidationError as error:
-        messages.error(request, error_text(error))
-        return back(challenge, "commentaires")
+        form_errors_apply(form, error)
+        return challenge_detail_render(request, challenge, comment_form=form, status=400)
     messages.success(request, _("Votre commentaire est publié."))
     return back(challenge, f"commentaire-{comment.pk}")
 
