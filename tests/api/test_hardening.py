@@ -273,3 +273,38 @@ def test_a_write_without_token_is_not_asked_for_a_csrf_token():
 
     assert response.status_code == 401
     assert error_of(response)["code"] == "not_authenticated"
+
+
+# --- No NUL character reaches the database --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("get", "/api/v1/organisations/?q=a%00b", None),
+        ("get", "/api/v1/organisations/a%00b/", None),
+        ("get", "/api/v1/challenges/?department=9%003", None),
+    ],
+)
+def test_a_nul_character_in_the_address_is_a_bad_request(client, method, path, body):
+    response = getattr(client, method)(path)
+
+    assert response.status_code == 400
+    error = error_of(response)
+    assert error["code"] == "bad_request"
+    assert "caractère nul" in error["message"]
+
+
+def test_a_nul_character_in_a_json_body_is_a_bad_request(client, organised_edition):
+    edition, headers = organised_edition
+
+    response = client.post(
+        f"/api/v1/meetings/editions/{edition.slug}/agenda/",
+        '{"title": "Un\\u0000 pitch"}',
+        content_type="application/json",
+        headers=headers,
+    )
+
+    assert response.status_code == 400
+    assert error_of(response)["details"] == {"where": "body"}
+    assert not edition.agenda_items.exists()

@@ -12,7 +12,9 @@ from datetime import time, timedelta
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -111,7 +113,13 @@ def _world(settings):
             "code": [qpv.code],
         }
     )
-    return {"headers": {"Authorization": f"Bearer {raw}"}}
+    # As Django's test client does: the WSGI handler would close the test's connection
+    # (and its transaction) at the end of each request.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield {"headers": {"Authorization": f"Bearer {raw}"}}
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.hook
