@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "quartiers40.core.middleware.SecurityHeadersMiddleware",
     "quartiers40.core.links.RequestOriginMiddleware",
+    "quartiers40.api.middleware.ApiMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

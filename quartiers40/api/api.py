@@ -13,10 +13,12 @@ from functools import partial
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, re_path, reverse
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Swagger
 from ninja.renderers import JSONRenderer
 
 from . import errors
+from .openapi import openapi_document_complete
 from .routers import challenges, me, meetings, organisations, projects, territories
 from .throttling import ApiRateThrottle
 
@@ -47,6 +49,11 @@ class ReadableJSONRenderer(JSONRenderer):
 
 
 class Quartiers40API(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        openapi_document_complete(schema)
+        return schema
+
     @property
     def urls(self):
         """Ninja's URLs, made to answer every address under the API in our JSON format."""
@@ -54,14 +61,15 @@ class Quartiers40API(NinjaAPI):
         adapted = []
         for pattern in patterns:
             if pattern.name == "api-root":
-                view = partial(api_index, api=self)  # ninja's root only raises Http404
+                view = csrf_exempt(partial(api_index, api=self))  # ninja's only raises Http404
             else:
                 view = errors.method_not_allowed_as_json(pattern.callback, api=self)
             adapted.append(URLPattern(pattern.pattern, view, pattern.default_args, pattern.name))
         adapted.append(
             re_path(
                 r"^.*$",
-                partial(errors.unknown_address, api=self),
+                # Whatever the method: a JSON 404, never the site's "form expired" page.
+                csrf_exempt(partial(errors.unknown_address, api=self)),
                 name=errors.NOT_FOUND_URL_NAME,
             )
         )

@@ -44,7 +44,9 @@ class PagePagination(AsyncPaginationBase):
     ) -> dict[str, Any]:
         count = self._items_count(queryset)
         offset = (pagination.page - 1) * pagination.page_size
-        items = queryset[offset : offset + pagination.page_size]
+        # A page after the last is empty without asking the database, which may not
+        # take so large an offset (SQLite: 64-bit integers only).
+        items = queryset[offset : offset + pagination.page_size] if offset < count else []
         return self._page(request, pagination, count=count, items=items)
 
     async def apaginate_queryset(
@@ -52,7 +54,9 @@ class PagePagination(AsyncPaginationBase):
     ) -> dict[str, Any]:
         count = await self._aitems_count(queryset)
         offset = (pagination.page - 1) * pagination.page_size
-        items = [item async for item in queryset[offset : offset + pagination.page_size]]
+        items = []
+        if offset < count:
+            items = [item async for item in queryset[offset : offset + pagination.page_size]]
         return self._page(request, pagination, count=count, items=items)
 
     @staticmethod

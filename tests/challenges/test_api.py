@@ -234,6 +234,7 @@ def test_detail_with_comments_offers_and_outcome(client, settings):
         "text": "Une permanence.",
         "result": "200 courriers traduits.",
         "project": {
+            "id": project.pk,
             "slug": "traduction",
             "title": project.title,
             "url": "http://testserver/projets/traduction/",

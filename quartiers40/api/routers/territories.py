@@ -271,6 +271,7 @@ def _feature_properties(qpv: QPV) -> dict:
     "qpv/{code}/geojson",
     response={200: GeoJSONFeatureOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Le périmètre d'un quartier prioritaire (GeoJSON)",
+    openapi_extra={"responses": {200: {"content": {GEOJSON: {}}}}},
     description=(
         "Une Feature GeoJSON (`application/geo+json`) : le périmètre simplifié pour les "
         "cartes (à 5 m près environ) ; `?full=1` donne le périmètre officiel complet."
@@ -303,6 +304,7 @@ def qpv_geojson(request: HttpRequest, code: str, full: bool = False):
     "qpv.geojson",
     response={200: GeoJSONFeatureCollectionOut, 429: ErrorOut},
     summary="Tous les quartiers prioritaires (GeoJSON)",
+    openapi_extra={"responses": {200: {"content": {GEOJSON: {}}}}},
     description=(
         "Une FeatureCollection (`application/geo+json`) de tous les QPV en vigueur, "
         "périmètres simplifiés. Compressée en gzip si le client l'accepte ; `ETag` change "

@@ -7,9 +7,8 @@ mediator for a resident names the mediator's organisation only. Comment authors 
 """
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from django.urls import reverse
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
@@ -24,9 +23,9 @@ from quartiers40.challenges.models import Challenge, ChallengeComment, Challenge
 from quartiers40.core.links import absolute_url
 from quartiers40.core.markdown import render_markdown
 
-from .common import ACTIONS_DESCRIPTION, Choice, actions_for, choice
-from .organisations import QPVOut
-from .projects import OrganisationRefOut
+from .common import ACTIONS_DESCRIPTION, MAX_ID, Choice, actions_for, choice
+from .organisations import QPVBriefOut
+from .projects import OrganisationRefOut, ProjectRefOut
 
 
 class ChallengeFilters(Schema):
@@ -44,16 +43,6 @@ class ChallengeFilters(Schema):
     sort: Literal["supports", "newest"] = Field(
         "supports", description="« supports » : les plus soutenus d'abord ; « newest » : récents."
     )
-
-
-class ProjectRefOut(Schema):
-    slug: str
-    title: str
-    url: str = Field(description="Adresse absolue de sa page sur le site.")
-
-    @staticmethod
-    def resolve_url(project) -> str:
-        return absolute_url(reverse("projects:detail", kwargs={"key": project.slug}))
 
 
 class OutcomeOut(Schema):
@@ -81,7 +70,7 @@ class ChallengeOut(Schema):
     affected: str = Field(description="Qui est concerné.")
     solved_when: str = Field(description="Ce qui voudrait dire que c'est résolu.")
     themes: list[Choice]
-    qpvs: list[QPVOut] = Field(description="Quartiers prioritaires concernés.")
+    qpvs: list[QPVBriefOut] = Field(description="Quartiers prioritaires concernés.")
     commune_insee: str | None
     commune_name: str
     department: str | None
@@ -249,11 +238,13 @@ class ChallengePatchIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     title: str | None = Field(None, min_length=3, max_length=160)
-    situation: str | None = Field(None, max_length=4000)
-    affected: str | None = Field(None, max_length=1000)
-    solved_when: str | None = Field(None, max_length=1000)
+    situation: str | None = Field(None, min_length=1, max_length=4000)
+    affected: str | None = Field(None, min_length=1, max_length=1000)
+    solved_when: str | None = Field(None, min_length=1, max_length=1000)
     themes: list[Theme] | None = None
-    qpvs: list[str] | None = Field(None, max_length=20, description="Codes des QPV.")
+    qpvs: list[Annotated[str, Field(max_length=16)]] | None = Field(
+        None, max_length=20, description="Codes des QPV."
+    )
     commune_insee: str | None = Field(None, max_length=5)
     commune_name: str | None = Field(None, max_length=120)
 
@@ -275,11 +266,17 @@ class ChallengeCreateIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     title: str = Field(min_length=3, max_length=160)
-    situation: str = Field(max_length=4000, description="La situation, en mots simples.")
-    affected: str = Field(max_length=1000, description="Qui est concerné.")
-    solved_when: str = Field(max_length=1000, description="Ce qui voudrait dire que c'est résolu.")
+    situation: str = Field(
+        min_length=1, max_length=4000, description="La situation, en mots simples."
+    )
+    affected: str = Field(min_length=1, max_length=1000, description="Qui est concerné.")
+    solved_when: str = Field(
+        min_length=1, max_length=1000, description="Ce qui voudrait dire que c'est résolu."
+    )
     themes: list[Theme] = Field(default_factory=list)
-    qpvs: list[str] = Field(default_factory=list, max_length=20, description="Codes des QPV.")
+    qpvs: list[Annotated[str, Field(max_length=16)]] = Field(
+        default_factory=list, max_length=20, description="Codes des QPV."
+    )
     commune_insee: str = Field("", max_length=5)
     commune_name: str = Field("", max_length=120)
     organisation: str | None = Field(
@@ -300,7 +297,9 @@ class CommentIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     body: str = Field(min_length=1, max_length=4000)
-    parent: int | None = Field(None, description="Identifiant du commentaire auquel répondre.")
+    parent: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Identifiant du commentaire auquel répondre."
+    )
 
 
 class SupportOut(Schema):

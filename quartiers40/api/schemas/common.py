@@ -7,6 +7,9 @@ from django.db import models
 from ninja import Schema
 from pydantic import Field
 
+# The largest identifier a database row can have (a 64-bit primary key).
+MAX_ID = 2**63 - 1
+
 
 class Choice(Schema):
     """A value from a fixed list: its stable code, and its label in the reader's language."""

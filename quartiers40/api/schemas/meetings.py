@@ -5,12 +5,13 @@ organisers, on the site.
 """
 
 from datetime import date, datetime, time
-from typing import Literal
+from typing import Annotated, Literal
 
-from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import ConfigDict, field_validator
+from pydantic import ConfigDict, WithJsonSchema, field_validator
+from pydantic_core import PydanticCustomError
 
 from quartiers40.core.links import absolute_url
 from quartiers40.meetings import ics, selectors
@@ -24,8 +25,21 @@ from quartiers40.meetings.enums import (
 from quartiers40.meetings.models import ActionItem, AgendaItem, Edition, Series
 from quartiers40.members.permissions import person_name_if_public
 
-from .common import ACTIONS_DESCRIPTION, Choice, actions_for, choice
-from .projects import OrganisationRefOut
+from .common import ACTIONS_DESCRIPTION, MAX_ID, Choice, actions_for, choice
+from .projects import OrganisationRefOut, ProjectRefOut
+
+# An agenda's times are Paris times of the edition's day, without an offset: "09:30:00" out,
+# "09:30" or "09:30:00" in. JSON Schema's `format: time` would demand an offset.
+AGENDA_TIME_OUT_PATTERN = "^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"
+AGENDA_TIME_IN_PATTERN = "^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
+AgendaTimeOut = Annotated[
+    time, WithJsonSchema({"type": "string", "pattern": AGENDA_TIME_OUT_PATTERN})
+]
+AgendaTimeIn = Annotated[
+    time, WithJsonSchema({"type": "string", "pattern": AGENDA_TIME_IN_PATTERN})
+]
+# Seats a single edition may offer (the model takes any positive 32-bit number).
+MAX_CAPACITY = 100_000
 
 # --- Filters --------------------------------------------------------------------
 
@@ -64,16 +78,6 @@ class EditionRefOut(Schema):
     @staticmethod
     def resolve_url(edition: Edition) -> str:
         return ics.edition_page_url(edition)
-
-
-class ProjectRefOut(Schema):
-    id: int
-    title: str
-    url: str
-
-    @staticmethod
-    def resolve_url(project) -> str:
-        return absolute_url(reverse("projects:detail", kwargs={"key": project.slug}))
 
 
 class ChallengeRefOut(Schema):
@@ -203,7 +207,7 @@ class EditionOut(Schema):
 class AgendaItemOut(Schema):
     id: int
     order: int
-    starts_at: time | None = Field(description="Heure de Paris, ou null.")
+    starts_at: AgendaTimeOut | None = Field(description="Heure de Paris (HH:MM:SS), ou null.")
     duration_minutes: int
     title: str
     speakers: str
@@ -340,7 +344,7 @@ class EditionPatchIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    title: str | None = Field(None, max_length=200)
+    title: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = Field(None, max_length=10000)
     starts_at: datetime | None = None
     ends_at: datetime | None = None
@@ -350,8 +354,12 @@ class EditionPatchIn(Schema):
     online_url: str | None = Field(
         None, max_length=200, description="Lien de connexion, montré aux seuls inscrits."
     )
-    onsite_capacity: int | None = Field(None, ge=0, description="null : sans limite.")
-    online_capacity: int | None = Field(None, ge=0, description="null : sans limite.")
+    onsite_capacity: int | None = Field(
+        None, ge=0, le=MAX_CAPACITY, description="null : sans limite."
+    )
+    online_capacity: int | None = Field(
+        None, ge=0, le=MAX_CAPACITY, description="null : sans limite."
+    )
     registration_open: bool | None = None
     call_for_pitches_open: bool | None = None
     status: Literal["published", "cancelled"] | None = Field(
@@ -381,8 +389,8 @@ class EditionPatchIn(Schema):
 class EditionCreateIn(EditionPatchIn):
     """A new edition, a draft unless `status` is `published`. You become one of its organisers."""
 
-    series: str = Field(max_length=120, description="Identifiant (slug) de la série.")
-    title: str = Field(max_length=200)
+    series: str = Field(min_length=1, max_length=120, description="Identifiant (slug) de la série.")
+    title: str = Field(min_length=1, max_length=200)
     starts_at: datetime
     ends_at: datetime
     status: Literal["published"] | None = Field(None, description="`published` : publier aussitôt.")
@@ -392,17 +400,36 @@ class AgendaItemIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     id: int | None = Field(
-        None, description="Pour PUT : l'identifiant d'un point existant à garder (sinon créé)."
+        None,
+        ge=1,
+        le=MAX_ID,
+        description="Pour PUT : l'identifiant d'un point existant à garder (sinon créé).",
     )
-    starts_at: time | None = Field(None, description="Heure de Paris (HH:MM).")
+    starts_at: AgendaTimeIn | None = Field(
+        None, description="Heure de Paris (HH:MM), sans fuseau horaire."
+    )
     duration_minutes: int = Field(10, ge=1, le=600)
-    title: str = Field(max_length=200)
+    title: str = Field(min_length=1, max_length=200)
     speakers: str = Field("", max_length=300)
     kind: AgendaItemKind = AgendaItemKind.TALK
-    project: int | None = Field(None, description="Identifiant du projet présenté.")
+    project: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Identifiant du projet présenté."
+    )
     challenge: str | None = Field(
         None, max_length=220, description="Identifiant (slug) du défi présenté."
     )
+
+    @field_validator("starts_at", mode="after")
+    @classmethod
+    def _paris_time(cls, value: time | None) -> time | None:
+        if value is None:
+            return None
+        if value.tzinfo is not None:
+            raise PydanticCustomError(
+                "time_zone",
+                _("Indiquez l'heure sans fuseau horaire : c'est l'heure de Paris (HH:MM)."),
+            )
+        return value.replace(microsecond=0)
 
 
 class ActionItemPatchIn(Schema):
@@ -410,7 +437,7 @@ class ActionItemPatchIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    title: str | None = Field(None, max_length=300)
+    title: str | None = Field(None, min_length=1, max_length=300)
     description: str | None = Field(None, max_length=4000)
     owner_organisation: str | None = Field(
         None, max_length=220, description="Identifiant (slug) de l'organisation responsable."
@@ -419,11 +446,11 @@ class ActionItemPatchIn(Schema):
         None, max_length=254, description="E-mail du compte de la personne responsable."
     )
     due_date: date | None = None
-    project: int | None = Field(None, description="Identifiant du projet lié.")
+    project: int | None = Field(None, ge=1, le=MAX_ID, description="Identifiant du projet lié.")
     challenge: str | None = Field(None, max_length=220, description="Slug du défi lié.")
     status: ActionItemStatus | None = None
     status_note: str | None = Field(None, max_length=500)
 
 
 class ActionItemCreateIn(ActionItemPatchIn):
-    title: str = Field(max_length=300)
+    title: str = Field(min_length=1, max_length=300)

@@ -25,7 +25,9 @@ class OrganisationFilters(Schema):
     q: str | None = Field(None, max_length=100, description="Recherche dans le nom et la commune.")
 
 
-class QPVOut(Schema):
+class QPVBriefOut(Schema):
+    """A QPV named by an organisation, a project or a défi (the full record: /qpv/{code}/)."""
+
     code: str = Field(examples=["QN09301M"])
     name: str
 
@@ -43,7 +45,7 @@ class OrganisationOut(Schema):
     commune_code: str | None = Field(description="Code INSEE de la commune.")
     department_code: str | None
     department_name: str | None
-    qpvs: list[QPVOut] = Field(description="Quartiers prioritaires où elle agit.")
+    qpvs: list[QPVBriefOut] = Field(description="Quartiers prioritaires où elle agit.")
     logo_url: str | None = Field(description="Adresse absolue du logo, ou null.")
     joined_at: datetime | None = Field(description="Membre du collectif depuis.")
     url: str = Field(description="Adresse absolue de sa page sur le site.")
@@ -97,13 +99,13 @@ class OrganisationPatchIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    description: str | None = None
-    website: str | None = None
-    commune_name: str | None = None
-    commune_code: str | None = None
-    department_code: str | None = None
-    siret: str | None = None
-    rna: str | None = None
+    description: str | None = Field(None, max_length=10000)
+    website: str | None = Field(None, max_length=200, description="Adresse web.")
+    commune_name: str | None = Field(None, max_length=120)
+    commune_code: str | None = Field(None, max_length=5, description="Code INSEE.")
+    department_code: str | None = Field(None, max_length=3, description="93, 2A, 971…")
+    siret: str | None = Field(None, max_length=20, description="14 chiffres, espaces permis.")
+    rna: str | None = Field(None, max_length=16, description="W suivi de 9 chiffres.")
 
     @field_validator("*", mode="after")
     @classmethod

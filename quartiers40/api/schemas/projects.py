@@ -1,6 +1,7 @@
 """Projects as the API shows them: what an AI project does and where, never who wrote it."""
 
 from datetime import date, datetime
+from typing import Annotated
 
 from django.urls import reverse
 from ninja import Field, Schema
@@ -8,10 +9,10 @@ from pydantic import ConfigDict, field_validator
 
 from quartiers40.core.links import absolute_url
 from quartiers40.projects.enums import PROJECT_WORKFLOW, AICategory, Beneficiary, Stage, Theme
-from quartiers40.projects.models import Project
+from quartiers40.projects.models import EASY_READ_SUMMARY_MAX_LENGTH, Project
 
 from .common import ACTIONS_DESCRIPTION, Choice, actions_for, choice
-from .organisations import QPVOut
+from .organisations import QPVBriefOut
 
 
 class ProjectFilters(Schema):
@@ -43,6 +44,19 @@ class OrganisationRefOut(Schema):
         return absolute_url(organisation.get_absolute_url())
 
 
+class ProjectRefOut(Schema):
+    """A project named by a défi, an offer or a meeting: where to read it."""
+
+    id: int = Field(description="Son identifiant dans l'API (/projects/{id}/).")
+    slug: str
+    title: str
+    url: str = Field(description="Adresse absolue de sa page sur le site.")
+
+    @staticmethod
+    def resolve_url(project) -> str:
+        return absolute_url(reverse("projects:detail", kwargs={"key": project.slug}))
+
+
 def _choices(values: list[str], enum) -> list[Choice]:
     return [choice(value, enum(value).label) for value in values if value in enum.values]
 
@@ -65,7 +79,7 @@ class ProjectOut(Schema):
     started_on: date | None
     ended_on: date | None
     themes: list[Choice]
-    qpvs: list[QPVOut] = Field(description="Quartiers prioritaires concernés.")
+    qpvs: list[QPVBriefOut] = Field(description="Quartiers prioritaires concernés.")
     departments: list[str] = Field(description="Départements concernés (projet plus large).")
     carrier: OrganisationRefOut = Field(description="Organisation porteuse.")
     partners: list[OrganisationRefOut]
@@ -147,28 +161,32 @@ class ProjectPatchIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    title: str | None = Field(None, max_length=200)
-    summary: str | None = Field(None, max_length=240)
-    easy_read_summary: str | None = None
-    description: str | None = None
-    problem: str | None = None
+    title: str | None = Field(None, min_length=1, max_length=200)
+    summary: str | None = Field(None, min_length=1, max_length=240)
+    easy_read_summary: str | None = Field(None, max_length=EASY_READ_SUMMARY_MAX_LENGTH)
+    description: str | None = Field(None, max_length=20000)
+    problem: str | None = Field(None, max_length=4000)
     beneficiaries: list[Beneficiary] | None = None
     ai_category: AICategory | None = None
-    ai_description: str | None = None
-    data_used: str | None = None
+    ai_description: str | None = Field(None, max_length=4000)
+    data_used: str | None = Field(None, max_length=4000)
     processes_personal_data: bool | None = None
     stage: Stage | None = None
     started_on: date | None = None
     ended_on: date | None = None
-    departments: list[str] | None = None
+    departments: list[Annotated[str, Field(max_length=3)]] | None = Field(
+        None, max_length=101, description="Codes des départements (93, 2A, 971…)."
+    )
     themes: list[Theme] | None = None
-    qpvs: list[str] | None = Field(None, max_length=200, description="Codes des QPV.")
-    partners: list[str] | None = Field(
+    qpvs: list[Annotated[str, Field(max_length=16)]] | None = Field(
+        None, max_length=200, description="Codes des QPV."
+    )
+    partners: list[Annotated[str, Field(max_length=220)]] | None = Field(
         None, max_length=50, description="Identifiants (slug) des organisations partenaires."
     )
-    funding: str | None = None
-    results: str | None = None
-    source_code_url: str | None = None
+    funding: str | None = Field(None, max_length=2000)
+    results: str | None = Field(None, max_length=10000)
+    source_code_url: str | None = Field(None, max_length=200, description="Adresse web.")
 
     def changes(self) -> dict:
         """The fields sent, as the model stores them (codes, "" for an emptied text)."""
@@ -190,9 +208,11 @@ class ProjectPatchIn(Schema):
 class ProjectCreateIn(ProjectPatchIn):
     """A new draft. `carrier` is the slug of an organisation you belong to."""
 
-    carrier: str = Field(max_length=220, description="Identifiant (slug) de l'organisation.")
-    title: str = Field(max_length=200)
-    summary: str = Field(max_length=240)
+    carrier: str = Field(
+        min_length=1, max_length=220, description="Identifiant (slug) de l'organisation."
+    )
+    title: str = Field(min_length=1, max_length=200)
+    summary: str = Field(min_length=1, max_length=240)
 
 
 class ProjectDetailOut(ProjectOut):
