@@ -1,6 +1,6 @@
 """Benchmark: `manage.py qpv_check` on a CSV file against a GIS user's geopandas script.
 
-    .venv/bin/python bench/qpv_check_vs_geopandas.py      (needs: pip install -r bench/requirements.txt)
+    .venv/bin/python bench/qpv_check_vs_geopandas.py   (pip install -r bench/requirements.txt)
 
 Both are timed as a person runs them: a fresh process, start to finish (interpreter
 start-up, imports, reading the layer or the index, reading the CSV, writing the result).
@@ -43,7 +43,7 @@ RUNS = 5
 MAINLAND = (-5.2, 41.3, 9.6, 51.1)  # lon/lat bounding box of mainland France and Corsica
 TARGET_RATIO = 1.0
 
-GEOPANDAS_SCRIPT = '''\
+GEOPANDAS_SCRIPT = """\
 import sys
 
 import geopandas as gpd
@@ -60,7 +60,7 @@ joined = gpd.sjoin(points, qpv, how="left", predicate="intersects")
 joined = joined.sort_values("code_qp", kind="stable")
 joined = joined[~joined.index.duplicated(keep="first")].sort_index()
 joined.drop(columns=["geometry", "index_right"]).to_csv(output, index=False)
-'''
+"""
 
 
 def layer_path() -> Path:
