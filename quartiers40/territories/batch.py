@@ -54,6 +54,9 @@ _NUMBER_TEXT = r"[+-]?(\d+([.,]\d*)?|[.,]\d+)"
 _NUMBER = re.compile(_NUMBER_TEXT)
 # A whole column of numbers, one a line: checked in one pass (see `_parse_column`).
 _NUMBER_LINES = re.compile(rf"(?:{_NUMBER_TEXT}\n)*{_NUMBER_TEXT}")
+# In a column joined by line breaks, a cell that starts like a formula (a false alarm
+# on a line break inside a cell only costs a look at each cell).
+_FORMULA_START = re.compile("(?:^|\n)[" + re.escape("".join(FORMULA_STARTS)) + "]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 ProgressCallback = Callable[[int, int], None]
@@ -236,7 +239,7 @@ def _read_rows(text: str, delimiter: str) -> tuple[list[str], list[list[str]]]:
         raise QPVCheckFileError(_("Le fichier est vide."), code="empty")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        rows = [row for row in reader if any(value.strip() for value in row)]
+        rows = [row for row in reader if "".join(row).strip()]  # blank lines skipped
     except csv.Error as error:
         raise QPVCheckFileError(
             _("Le fichier CSV est mal formé (ligne %(line)s) : %(error)s")
@@ -516,6 +519,8 @@ def _result(
 
 def _spreadsheet_column(column: list[str]) -> list[str]:
     """`spreadsheet_safe` on the cells that may need it: those starting like a formula."""
+    if not _FORMULA_START.search("\n".join(column)):  # the whole column at once
+        return column
     return [spreadsheet_safe(cell) if cell.startswith(FORMULA_STARTS) else cell for cell in column]
 
 
