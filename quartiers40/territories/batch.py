@@ -50,10 +50,8 @@ ADDRESS_NAMES = ("adresse", "address", "adresse_postale", "adresse_complete")
 POSTCODE_NAMES = ("code_postal", "codepostal", "postcode", "postal_code", "cp")
 CITY_NAMES = ("commune", "city", "ville", "nom_commune")
 
-_NUMBER_TEXT = r"[+-]?(\d+([.,]\d*)?|[.,]\d+)"
-_NUMBER = re.compile(_NUMBER_TEXT)
-# A whole column of numbers, one a line: checked in one pass (see `_parse_column`).
-_NUMBER_LINES = re.compile(rf"(?:{_NUMBER_TEXT}\n)*{_NUMBER_TEXT}")
+_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
+_NOT_IN_A_NUMBER = re.compile(r"[^0-9.,+\-\n]")  # in a column joined by line breaks
 # In a column joined by line breaks, a cell that starts like a formula (a false alarm
 # on a line break inside a cell only costs a look at each cell).
 _FORMULA_START = re.compile("(?:^|\n)[" + re.escape("".join(FORMULA_STARTS)) + "]")
@@ -335,13 +333,19 @@ def _parse_coordinates_of(rows, positions, columns, lats, lons, outcomes: _Outco
 def _parse_column(values: list[str], limit: float) -> tuple[np.ndarray, np.ndarray]:
     """(numbers, readable and within ±limit) for the raw values of a coordinate column."""
     joined = "\n".join(values).replace("\u00a0", "").replace(" ", "")
-    if _NUMBER_LINES.fullmatch(joined):
+    texts = None
+    # Only ASCII digits, signs and separators: then `float` reads exactly what `_NUMBER`
+    # accepts, and refuses the rest ("1.2.3", "-", ""), which are then read one by one.
+    if not _NOT_IN_A_NUMBER.search(joined):
         texts = joined.replace(",", ".").split("\n")
         if len(texts) != len(values):  # a value holding a line break
-            texts = _number_texts(values)
-    else:
-        texts = _number_texts(values)
-    numbers = np.array(texts, dtype=np.float64)
+            texts = None
+    try:
+        numbers = np.array(texts, dtype=np.float64) if texts is not None else None
+    except ValueError:
+        numbers = None
+    if numbers is None:
+        numbers = np.array(_number_texts(values), dtype=np.float64)
     with np.errstate(invalid="ignore"):
         return numbers, np.isfinite(numbers) & (np.abs(numbers) <= limit)
 
