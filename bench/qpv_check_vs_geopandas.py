@@ -14,7 +14,9 @@ start-up, imports, reading the layer or the index, reading the CSV, writing the 
   code where QPVs overlap — our documented rule — and `to_csv`).
 
 One untimed run of each first (the operating system's file cache, our index cache),
-then 5 runs each, alternated; the medians are compared. The answers must be identical:
+then 5 runs each, alternated; the medians of wall-clock time are compared (the CPU
+time of each process is printed too: on a machine shared with other work it varies
+less). The answers must be identical:
 the QPV code of every row. Exit status 1 if they differ or if the command takes longer
 than the script (target: ratio ≤ 1).
 
@@ -23,6 +25,7 @@ Layer: QPV_SOURCE, by default ../shared/data/qpv/qpv2024_national_4dp.geojson.
 
 import csv
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -105,13 +108,18 @@ def write_points(path: Path, layer: Path) -> None:
             writer.writerow([f"P{i:05d}", f"{lat:.6f}", f"{lon:.6f}"])
 
 
-def run(command: list[str], env: dict[str, str]) -> float:
+def run(command: list[str], env: dict[str, str], cpu: list[float] | None = None) -> float:
+    """Wall-clock seconds of the command; its CPU seconds (user + system) go to `cpu`."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     completed = subprocess.run(command, env=env, cwd=REPO, capture_output=True, check=False)
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if completed.returncode != 0:
         sys.stderr.write(completed.stdout.decode() + completed.stderr.decode())
         raise SystemExit(f"failed: {' '.join(command)}")
+    if cpu is not None:
+        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     return seconds
 
 
@@ -161,10 +169,10 @@ def main() -> int:
 
         first_ours, first_theirs = run(ours_command, env), run(theirs_command, env)
         print(f"First (untimed) runs: qpv_check {first_ours:.2f} s, geopandas {first_theirs:.2f} s")
-        ours, theirs = [], []
+        ours, theirs, ours_cpu, theirs_cpu = [], [], [], []
         for _run in range(RUNS):
-            ours.append(run(ours_command, env))
-            theirs.append(run(theirs_command, env))
+            ours.append(run(ours_command, env, ours_cpu))
+            theirs.append(run(theirs_command, env, theirs_cpu))
 
         our_codes = codes_of(ours_out, "qpv_code", encoding="utf-8-sig")
         their_codes = codes_of(theirs_out, "code_qp", encoding="utf-8")
@@ -177,6 +185,11 @@ def main() -> int:
     print(f"manage.py qpv_check: median {our_median:.2f} s  runs {_runs(ours)}")
     print(f"geopandas script:    median {their_median:.2f} s  runs {_runs(theirs)}")
     print(f"Ratio qpv_check / geopandas: {ratio:.2f} (target <= {TARGET_RATIO:.2f})")
+    our_cpu, their_cpu = statistics.median(ours_cpu), statistics.median(theirs_cpu)
+    print(
+        f"CPU time (user + system, less sensitive to other loads on the machine): "
+        f"qpv_check {our_cpu:.2f} s, geopandas {their_cpu:.2f} s, ratio {our_cpu / their_cpu:.2f}"
+    )
 
     failures = []
     if differences or len(our_codes) != ROWS:
