@@ -26,17 +26,20 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from quartiers40.core.spreadsheet import spreadsheet_writer
+from quartiers40.core.spreadsheet import FORMULA_STARTS, spreadsheet_safe
 
-from .clients.geocoding import AddressQuery, GeocodingResult, GeocodingStatus, geocode_many
 from .conf import conf
 from .enums import CheckRowStatus
 from .lookup import qpv_locate_points
+
+if TYPE_CHECKING:  # the client is imported when a file has addresses (httpx takes 0.1 s)
+    from .clients.geocoding import AddressQuery, GeocodingResult
 
 MAX_ROWS = 50_000
 ADDED_COLUMNS = ("qpv_code", "qpv_name", "distance_m", "status", "message")
@@ -48,6 +51,10 @@ POSTCODE_NAMES = ("code_postal", "codepostal", "postcode", "postal_code", "cp")
 CITY_NAMES = ("commune", "city", "ville", "nom_commune")
 
 _NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
+_NOT_IN_A_NUMBER = re.compile(r"[^0-9.,+\-\n]")  # in a column joined by line breaks
+# In a column joined by line breaks, a cell that starts like a formula (a false alarm
+# on a line break inside a cell only costs a look at each cell).
+_FORMULA_START = re.compile("(?:^|\n)[" + re.escape("".join(FORMULA_STARTS)) + "]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 ProgressCallback = Callable[[int, int], None]
@@ -84,13 +91,30 @@ class _Columns:
         return self.latitude is not None and self.longitude is not None
 
 
-@dataclass
-class _Outcome:
-    status: str = ""
-    message: str = ""
-    code: str = ""
-    name: str = ""
-    distance: str = ""
+class _Outcomes:
+    """The added columns, one list each (a row's status, message, QPV, distance)."""
+
+    def __init__(self, total: int):
+        self.status = [""] * total
+        self.message = [""] * total
+        self.code = [""] * total
+        self.name = [""] * total
+        self.distance = [""] * total
+
+    def fail(self, i: int, status: str, message: str) -> None:
+        self.status[i] = status
+        self.message[i] = message
+
+
+class _Texts:
+    """The messages repeated on many rows, translated once per file (not once per row)."""
+
+    def __init__(self) -> None:
+        self.inside = _("Dans le QPV « %(name)s » (%(code)s).")
+        self.outside = _("Hors QPV : le plus proche est « %(name)s » (%(code)s), à %(distance)s.")
+        self.no_qpv = _("Hors QPV (aucun QPV n'est chargé).")
+        self.geocoded = _("Adresse reconnue : « %(label)s » (score %(score)s).")
+        self.inside_by_code: dict[str, str] = {}
 
 
 def qpv_csv_check(*, data: bytes, progress: ProgressCallback | None = None) -> QPVCheckResult:
@@ -103,53 +127,61 @@ def qpv_csv_check(*, data: bytes, progress: ProgressCallback | None = None) -> Q
     if progress:
         progress(0, total)
 
-    outcomes = [_Outcome() for _row in rows]
+    outcomes = _Outcomes(total)
     lons = np.full(total, np.nan)
     lats = np.full(total, np.nan)
     geocoded: dict[int, GeocodingResult] = {}
     to_geocode: list[int] = []
     width = len(header)
+    with_coordinates: list[int] = []
     for i, row in enumerate(rows):
-        outcome = outcomes[i]
         if len(row) > width:
-            outcome.status = CheckRowStatus.MALFORMED_ROW
-            outcome.message = _(
-                "Ligne mal formée : %(count)s valeurs pour %(width)s colonnes (un « %(sep)s » "
-                "dans une valeur non entourée de guillemets ?)."
-            ) % {"count": len(row), "width": width, "sep": delimiter}
+            outcomes.fail(
+                i,
+                CheckRowStatus.MALFORMED_ROW,
+                _(
+                    "Ligne mal formée : %(count)s valeurs pour %(width)s colonnes (un « %(sep)s » "
+                    "dans une valeur non entourée de guillemets ?)."
+                )
+                % {"count": len(row), "width": width, "sep": delimiter},
+            )
             continue
-        row.extend([""] * (width - len(row)))
+        if len(row) < width:
+            row.extend([""] * (width - len(row)))
         if columns.has_coordinates and (
             row[columns.latitude].strip() or row[columns.longitude].strip()
         ):
-            coordinates = _parse_coordinates(row[columns.latitude], row[columns.longitude], outcome)
-            if coordinates:
-                lats[i], lons[i] = coordinates
+            with_coordinates.append(i)
         elif columns.address is not None and row[columns.address].strip():
             to_geocode.append(i)
         elif columns.address is not None:
-            outcome.status = CheckRowStatus.EMPTY_ADDRESS
-            outcome.message = (
+            outcomes.fail(
+                i,
+                CheckRowStatus.EMPTY_ADDRESS,
                 _("Adresse vide : indiquez l'adresse, ou la latitude et la longitude.")
                 if columns.has_coordinates
-                else _("Adresse vide : indiquez l'adresse.")
+                else _("Adresse vide : indiquez l'adresse."),
             )
         else:
-            outcome.status = CheckRowStatus.MISSING_LOCATION
-            outcome.message = _("Latitude et longitude vides.")
+            outcomes.fail(i, CheckRowStatus.MISSING_LOCATION, _("Latitude et longitude vides."))
+    if with_coordinates:
+        _parse_coordinates_of(rows, with_coordinates, columns, lats, lons, outcomes)
 
     # Geocode and locate in chunks, so that progress moves on a large file.
+    texts = _Texts()
     chunk_size = conf.GEOCODER_BATCH_SIZE
     for start in range(0, total, chunk_size):
         stop = min(start + chunk_size, total)
         chunk_addresses = [i for i in to_geocode if start <= i < stop]
         if chunk_addresses:
+            from .clients.geocoding import geocode_many
+
             queries = [_address_query(rows[i], columns) for i in chunk_addresses]
             for i, result in zip(chunk_addresses, geocode_many(queries), strict=True):
                 geocoded[i] = result
-                if _accept_geocoding(result, outcomes[i]):
+                if _accept_geocoding(result, outcomes, i):
                     lons[i], lats[i] = result.lon, result.lat
-        _locate(lons, lats, outcomes, geocoded, start, stop)
+        _locate(lons, lats, outcomes, geocoded, start, stop, texts)
         if progress:
             progress(stop, total)
 
@@ -205,7 +237,7 @@ def _read_rows(text: str, delimiter: str) -> tuple[list[str], list[list[str]]]:
         raise QPVCheckFileError(_("Le fichier est vide."), code="empty")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        rows = [row for row in reader if any(value.strip() for value in row)]
+        rows = [row for row in reader if "".join(row).strip()]  # blank lines skipped
     except csv.Error as error:
         raise QPVCheckFileError(
             _("Le fichier CSV est mal formé (ligne %(line)s) : %(error)s")
@@ -277,33 +309,94 @@ def _find_columns(header: list[str]) -> _Columns:
 # --- each row ----------------------------------------------------------------------------
 
 
-def _parse_coordinates(raw_lat: str, raw_lon: str, outcome: _Outcome) -> tuple[float, float] | None:
+def _parse_coordinates_of(rows, positions, columns, lats, lons, outcomes: _Outcomes) -> None:
+    """Read the coordinates of the rows at `positions` into `lats` and `lons`.
+
+    A whole column at once when every value is a plain number in range; the rows that
+    are not (empty, unreadable, out of range) are read again one by one, for their
+    message.
+    """
+    where = np.array(positions)
+    raw_lats = [rows[i][columns.latitude] for i in positions]
+    raw_lons = [rows[i][columns.longitude] for i in positions]
+    column_lats, good_lats = _parse_column(raw_lats, 90)
+    column_lons, good_lons = _parse_column(raw_lons, 180)
+    good = good_lats & good_lons
+    lats[where[good]] = column_lats[good]
+    lons[where[good]] = column_lons[good]
+    for k in np.flatnonzero(~good).tolist():
+        coordinates = _parse_coordinates(raw_lats[k], raw_lons[k], outcomes, positions[k])
+        if coordinates:  # never, unless the column reading and this one disagree
+            lats[positions[k]], lons[positions[k]] = coordinates
+
+
+def _parse_column(values: list[str], limit: float) -> tuple[np.ndarray, np.ndarray]:
+    """(numbers, readable and within ±limit) for the raw values of a coordinate column."""
+    joined = "\n".join(values).replace("\u00a0", "").replace(" ", "")
+    texts = None
+    # Only ASCII digits, signs and separators: then `float` reads exactly what `_NUMBER`
+    # accepts, and refuses the rest ("1.2.3", "-", ""), which are then read one by one.
+    if not _NOT_IN_A_NUMBER.search(joined):
+        texts = joined.replace(",", ".").split("\n")
+        if len(texts) != len(values):  # a value holding a line break
+            texts = None
+    try:
+        numbers = np.array(texts, dtype=np.float64) if texts is not None else None
+    except ValueError:
+        numbers = None
+    if numbers is None:
+        numbers = np.array(_number_texts(values), dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        return numbers, np.isfinite(numbers) & (np.abs(numbers) <= limit)
+
+
+def _number_texts(values: list[str]) -> list[str]:
+    """Each value as `_parse_coordinates` reads it, or "nan" when it is not a number."""
+    texts = []
+    for value in values:
+        text = value.strip().replace("\u00a0", "").replace(" ", "")
+        texts.append(text.replace(",", ".") if _NUMBER.fullmatch(text) else "nan")
+    return texts
+
+
+def _parse_coordinates(
+    raw_lat: str, raw_lon: str, outcomes: _Outcomes, i: int
+) -> tuple[float, float] | None:
     values = []
     for label, raw, limit in ((_("Latitude"), raw_lat, 90), (_("Longitude"), raw_lon, 180)):
         text = raw.strip().replace("\u00a0", "").replace(" ", "")
         if not text:
-            outcome.status = CheckRowStatus.INVALID_COORDINATES
-            outcome.message = _("%(label)s manquante.") % {"label": label}
+            outcomes.fail(
+                i, CheckRowStatus.INVALID_COORDINATES, _("%(label)s manquante.") % {"label": label}
+            )
             return None
         if not _NUMBER.fullmatch(text):
-            outcome.status = CheckRowStatus.INVALID_COORDINATES
-            outcome.message = _(
-                "%(label)s illisible : « %(value)s » n'est pas un nombre décimal "
-                "(exemple : 48.8566)."
-            ) % {"label": label, "value": raw.strip()}
+            outcomes.fail(
+                i,
+                CheckRowStatus.INVALID_COORDINATES,
+                _(
+                    "%(label)s illisible : « %(value)s » n'est pas un nombre décimal "
+                    "(exemple : 48.8566)."
+                )
+                % {"label": label, "value": raw.strip()},
+            )
             return None
         value = float(text.replace(",", "."))
         if not math.isfinite(value) or abs(value) > limit:
-            outcome.status = CheckRowStatus.OUT_OF_RANGE
-            outcome.message = _(
-                "%(label)s hors limites : %(value)s n'est pas entre -%(limit)s et %(limit)s."
-            ) % {"label": label, "value": raw.strip(), "limit": limit}
+            outcomes.fail(
+                i,
+                CheckRowStatus.OUT_OF_RANGE,
+                _("%(label)s hors limites : %(value)s n'est pas entre -%(limit)s et %(limit)s.")
+                % {"label": label, "value": raw.strip(), "limit": limit},
+            )
             return None
         values.append(value)
     return values[0], values[1]
 
 
-def _address_query(row: list[str], columns: _Columns) -> AddressQuery:
+def _address_query(row: list[str], columns: _Columns) -> "AddressQuery":
+    from .clients.geocoding import AddressQuery
+
     def value(position: int | None) -> str:
         return row[position].strip() if position is not None else ""
 
@@ -312,103 +405,127 @@ def _address_query(row: list[str], columns: _Columns) -> AddressQuery:
     )
 
 
-def _accept_geocoding(result: GeocodingResult, outcome: _Outcome) -> bool:
-    """True when the row can be located with this result; otherwise fill the outcome."""
+def _accept_geocoding(result: "GeocodingResult", outcomes: _Outcomes, i: int) -> bool:
+    """True when the row can be located with this result; otherwise fill its outcome."""
+    from .clients.geocoding import GeocodingStatus
+
     if result.status == GeocodingStatus.OK:
         return True
     if result.status == GeocodingStatus.UNCERTAIN:
-        outcome.status = CheckRowStatus.ADDRESS_UNCERTAIN
-        outcome.message = _(
-            "Adresse incertaine (score %(score)s) : le géocodeur propose « %(label)s ». "
-            "Précisez l'adresse (numéro, code postal, commune) ou donnez les coordonnées."
-        ) % {"score": _decimal(result.score or 0.0, 2), "label": result.label}
+        outcomes.fail(
+            i,
+            CheckRowStatus.ADDRESS_UNCERTAIN,
+            _(
+                "Adresse incertaine (score %(score)s) : le géocodeur propose « %(label)s ». "
+                "Précisez l'adresse (numéro, code postal, commune) ou donnez les coordonnées."
+            )
+            % {"score": _decimal(result.score or 0.0, 2), "label": result.label},
+        )
     elif result.status == GeocodingStatus.NOT_FOUND:
-        outcome.status = CheckRowStatus.ADDRESS_NOT_FOUND
-        outcome.message = _("Adresse introuvable : « %(query)s ».") % {"query": result.query}
+        outcomes.fail(
+            i,
+            CheckRowStatus.ADDRESS_NOT_FOUND,
+            _("Adresse introuvable : « %(query)s ».") % {"query": result.query},
+        )
     else:
-        outcome.status = CheckRowStatus.GEOCODER_UNAVAILABLE
-        outcome.message = _(
-            "Service de géocodage indisponible : réessayez plus tard, ou donnez la latitude "
-            "et la longitude."
+        outcomes.fail(
+            i,
+            CheckRowStatus.GEOCODER_UNAVAILABLE,
+            _(
+                "Service de géocodage indisponible : réessayez plus tard, ou donnez la "
+                "latitude et la longitude."
+            ),
         )
     return False
 
 
-def _locate(lons, lats, outcomes, geocoded, start: int, stop: int) -> None:
+def _locate(lons, lats, outcomes: _Outcomes, geocoded, start: int, stop: int, texts) -> None:
     rows = np.arange(start, stop)
     rows = rows[np.isfinite(lons[start:stop]) & np.isfinite(lats[start:stop])]
     if not len(rows):
         return
     located = qpv_locate_points(lons=lons[rows], lats=lats[rows])
-    for k, i in enumerate(rows.tolist()):
-        match = located.match(k)
-        outcome = outcomes[i]
-        outcome.status = CheckRowStatus.OK
-        if match.inside:
-            outcome.code, outcome.name, outcome.distance = match.code, match.name, "0"
-            outcome.message = _("Dans le QPV « %(name)s » (%(code)s).") % {
-                "name": match.name,
-                "code": match.code,
-            }
-        elif match.nearest_code is not None:
-            metres = round(match.distance_m)
-            outcome.distance = str(metres)
-            outcome.message = _(
-                "Hors QPV : le plus proche est « %(name)s » (%(code)s), à %(distance)s."
-            ) % {
-                "name": match.nearest_name,
-                "code": match.nearest_code,
+    codes, names = located.index.codes, located.index.names
+    inside_messages = texts.inside_by_code
+    for i, position, nearest, distance in zip(
+        rows.tolist(),
+        located.positions.tolist(),
+        located.nearest.tolist(),
+        located.distance_m.tolist(),
+        strict=True,
+    ):
+        outcomes.status[i] = CheckRowStatus.OK
+        if position >= 0:
+            code, name = codes[position], names[position]
+            outcomes.code[i], outcomes.name[i], outcomes.distance[i] = code, name, "0"
+            message = inside_messages.get(code)
+            if message is None:
+                message = inside_messages[code] = texts.inside % {"name": name, "code": code}
+        elif nearest >= 0:
+            metres = round(distance)
+            outcomes.distance[i] = str(metres)
+            message = texts.outside % {
+                "name": names[nearest],
+                "code": codes[nearest],
                 "distance": _metres(metres),
             }
         else:
-            outcome.message = _("Hors QPV (aucun QPV n'est chargé).")
+            message = texts.no_qpv
         if i in geocoded:
             result = geocoded[i]
-            outcome.message += " " + _("Adresse reconnue : « %(label)s » (score %(score)s).") % {
+            message += " " + texts.geocoded % {
                 "label": result.label,
                 "score": _decimal(result.score or 0.0, 2),
             }
+        outcomes.message[i] = message
 
 
 # --- writing the result --------------------------------------------------------------
 
 
-def _result(header, rows, outcomes, *, text_encoding: str, delimiter: str) -> QPVCheckResult:
+def _result(
+    header, rows, outcomes: _Outcomes, *, text_encoding: str, delimiter: str
+) -> QPVCheckResult:
     positions = {_normalise(name): i for i, name in enumerate(header)}
     added = [name for name in ADDED_COLUMNS if name not in positions]
-    buffer = io.StringIO()
-    # People open the result in a spreadsheet: an uploaded "=HYPERLINK(…)" must stay text.
-    writer = spreadsheet_writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow([*header, *added])
     width = len(header)
-    counts: Counter = Counter()
-    inside = 0
-    for row, outcome in zip(rows, outcomes, strict=True):
-        values = {
-            "qpv_code": outcome.code,
-            "qpv_name": outcome.name,
-            "distance_m": outcome.distance,
-            "status": str(outcome.status),
-            "message": outcome.message,
-        }
+    for k, row in enumerate(rows):
         if len(row) > width:  # keep the overflowing values in the last column
-            row = [*row[: width - 1], delimiter.join(row[width - 1 :])]
-        out = list(row)
-        for name in ADDED_COLUMNS:  # a column of a previous result is overwritten
-            if name in positions:
-                out[positions[name]] = values[name]
-        out.extend(values[name] for name in added)
-        writer.writerow(out)
-        counts[str(outcome.status)] += 1
-        inside += bool(outcome.code)
+            rows[k] = [*row[: width - 1], delimiter.join(row[width - 1 :])]
+    values = {
+        "qpv_code": outcomes.code,
+        "qpv_name": outcomes.name,
+        "distance_m": outcomes.distance,
+        "status": outcomes.status,
+        "message": outcomes.message,
+    }
+    # Column by column: a column of a previous result is overwritten, the others added.
+    table = [
+        values[name] if name in values and positions.get(name) == j else [row[j] for row in rows]
+        for j, name in enumerate(_normalise(name) for name in header)
+    ]
+    table.extend(values[name] for name in added)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    # People open the result in a spreadsheet: an uploaded "=HYPERLINK(…)" must stay text.
+    writer.writerow([spreadsheet_safe(name) for name in [*header, *added]])
+    writer.writerows(zip(*(_spreadsheet_column(column) for column in table), strict=True))
+    statuses = [str(status) for status in outcomes.status]
     return QPVCheckResult(
         content=buffer.getvalue().encode("utf-8-sig"),
         total=len(rows),
-        counts=counts,
-        inside=inside,
+        counts=Counter(statuses),
+        inside=sum(map(bool, outcomes.code)),
         encoding=text_encoding,
         delimiter=delimiter,
     )
+
+
+def _spreadsheet_column(column: list[str]) -> list[str]:
+    """`spreadsheet_safe` on the cells that may need it: those starting like a formula."""
+    if not _FORMULA_START.search("\n".join(column)):  # the whole column at once
+        return column
+    return [spreadsheet_safe(cell) if cell.startswith(FORMULA_STARTS) else cell for cell in column]
 
 
 def number_text(value: int) -> str:

@@ -60,6 +60,13 @@ class TerritoriesConf:
         """How often a process asks the database whether the layer changed."""
         return float(_setting("QPV_INDEX_CHECK_SECONDS", 5.0))
 
+    @property
+    def QPV_INDEX_CACHE_DIR(self) -> str | None:
+        """Where processes save the prepared lookup index for the next ones; None (the
+        default): a directory of this user's in the temporary directory; "": nowhere."""
+        value = _setting("QPV_INDEX_CACHE_DIR", None)
+        return None if value is None else str(value)
+
     # --- Geocoder (Géoplateforme) ---------------------------------------------
 
     @property

@@ -18,14 +18,23 @@ cell is outside every QPV. The nearest QPV comes from an STRtree.
 
 The database-backed index is built once per process and rebuilt when the layer
 changes: the import service calls `qpv_index_invalidate()` (this process), and every
-`QPV_INDEX_CHECK_SECONDS` a cheap database stamp is compared (other processes).
+`QPV_INDEX_CHECK_SECONDS` a cheap database stamp is compared (other processes). The
+built index is saved to a file named after the database and that stamp
+(`QPV_INDEX_CACHE_DIR`), which the next process reads instead of building it again.
 """
 
+import contextlib
+import functools
+import hashlib
+import logging
 import math
+import os
+import tempfile
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import shapely
@@ -34,10 +43,16 @@ from django.utils.translation import gettext as _
 from .conf import conf
 from .geometry import distance_m, metres_per_degree
 
+logger = logging.getLogger(__name__)
+
 GRID_CELL_DEGREES = 0.002
+# Bump when what `QPVIndex` builds changes: cache files of another format are ignored.
+INDEX_FILE_FORMAT = 1
 # Cells are tested slightly enlarged, so that a point whose cell number is off by a
 # rounding error still gets a right answer.
 _CELL_MARGIN_DEGREES = 1e-9
+# Outlines simplified to about 100 m for the first guess of the nearest QPV.
+_GUESS_TOLERANCE_DEGREES = 0.001
 _GRID_COLUMNS = math.ceil(360 / GRID_CELL_DEGREES) + 2
 _MIXED = -1  # cell state: crossed by a boundary (or covered by several QPVs)
 _NONE = -1  # position: no QPV
@@ -94,9 +109,17 @@ class QPVIndex:
         shapely.prepare(self.geometries)
         self._build_grid()
         self._build_metric_frames()
+        # Vertices, for a quick first guess of the nearest QPV (an upper bound). Any
+        # vertex of a QPV is a point of it, so a simplified outline's (a subset of the
+        # vertices, 10 times fewer) gives a valid bound; the exact search follows.
+        outlines = shapely.simplify(
+            self.geometries, _GUESS_TOLERANCE_DEGREES, preserve_topology=False
+        )
+        self._vertices = shapely.get_coordinates(outlines)
+        self._build_trees()
+
+    def _build_trees(self) -> None:
         self._tree = shapely.STRtree(self.geometries)
-        # Every vertex, for a quick first guess of the nearest QPV (an upper bound).
-        self._vertices = shapely.get_coordinates(self.geometries)
         self._vertex_tree = shapely.STRtree(shapely.points(self._vertices))
 
     @classmethod
@@ -105,6 +128,52 @@ class QPVIndex:
 
     def __len__(self) -> int:
         return len(self.codes)
+
+    # --- saving and restoring (the cache file) ---------------------------------------
+
+    _SAVED_ARRAYS = (
+        "_cell_keys",
+        "_cell_state",
+        "_cell_ptr",
+        "_cell_candidates",
+        "_frame",
+        "_bounds",
+        "_vertices",
+    )
+
+    def save(self, path: Path) -> None:
+        """Write the prepared index to `path` (numpy arrays only: nothing is unpickled)."""
+        arrays = {name.lstrip("_"): getattr(self, name) for name in self._SAVED_ARRAYS}
+        for name, geometries in (("geometries", self.geometries), ("metric", self._metric)):
+            wkbs = shapely.to_wkb(geometries) if len(geometries) else np.empty(0, dtype=object)
+            arrays[f"{name}_wkb"] = np.frombuffer(b"".join(wkbs), dtype=np.uint8)
+            arrays[f"{name}_ends"] = np.cumsum([len(wkb) for wkb in wkbs], dtype=np.int64)
+        arrays["codes"] = np.array(self.codes, dtype=str)
+        arrays["names"] = np.array(self.names, dtype=str)
+        with path.open("wb") as file:
+            np.savez(file, **arrays)
+
+    @classmethod
+    def load(cls, path: Path) -> "QPVIndex":
+        """The index saved by `save`. Raises OSError or ValueError on a bad file."""
+        with np.load(path, allow_pickle=False) as saved:
+            arrays = {name: saved[name] for name in saved.files}
+        index = cls.__new__(cls)
+        index.codes = arrays["codes"].tolist()
+        index.names = arrays["names"].tolist()
+        for name in cls._SAVED_ARRAYS:
+            setattr(index, name, arrays[name.lstrip("_")])
+        for name, attribute in (("geometries", "geometries"), ("metric", "_metric")):
+            blob, ends = arrays[f"{name}_wkb"].tobytes(), arrays[f"{name}_ends"].tolist()
+            starts = [0, *ends[:-1]]
+            wkbs = np.array([blob[a:b] for a, b in zip(starts, ends, strict=True)], dtype=object)
+            geometries = shapely.from_wkb(wkbs) if len(wkbs) else np.empty(0, dtype=object)
+            setattr(index, attribute, np.asarray(geometries, dtype=object))
+        if not (len(index.codes) == len(index.names) == len(index.geometries)):
+            raise ValueError("inconsistent QPV index file")
+        shapely.prepare(index.geometries)
+        index._build_trees()
+        return index
 
     # --- building ------------------------------------------------------------------
 
@@ -116,10 +185,6 @@ class QPVIndex:
             self._cell_state = np.empty(0, dtype=np.int32)
             self._cell_ptr = np.zeros(1, dtype=np.int64)
             self._cell_candidates = np.empty(0, dtype=np.int32)
-            self._cell_lookup: dict[int, int] = {}
-            self._state_list: list[int] = []
-            self._ptr_list: list[int] = [0]
-            self._candidate_list: list[int] = []
             return
         # Cells are laid over each polygon part, not over a whole multipolygon: a QPV
         # made of distant islands must not cover the sea between them with cells.
@@ -174,11 +239,18 @@ class QPVIndex:
         self._cell_state = np.where(whole_cell, polygon[starts], _MIXED).astype(np.int32)
         self._cell_ptr = np.append(starts, len(keys)).astype(np.int64)
         self._cell_candidates = polygon
-        # Plain Python copies for the single-point path (no numpy call overhead).
-        self._cell_lookup = {key: i for i, key in enumerate(cell_keys.tolist())}
-        self._state_list = self._cell_state.tolist()
-        self._ptr_list = self._cell_ptr.tolist()
-        self._candidate_list = polygon.tolist()
+
+    @functools.cached_property
+    def _cells(self) -> tuple[dict[int, int], list[int], list[int], list[int]]:
+        """Plain Python copies of the grid for the single-point path (no numpy overhead):
+        (cell of each key, state, pointer and candidates lists). Built at first use."""
+        lookup = {key: i for i, key in enumerate(self._cell_keys.tolist())}
+        return (
+            lookup,
+            self._cell_state.tolist(),
+            self._cell_ptr.tolist(),
+            self._cell_candidates.tolist(),
+        )
 
     def _build_metric_frames(self) -> None:
         """Each QPV in its own local metric frame (metres around its bounding-box centre)."""
@@ -266,15 +338,16 @@ class QPVIndex:
     def _covering_one(self, lon: float, lat: float) -> int:
         size = GRID_CELL_DEGREES
         key = math.floor((lat + 90) / size) * _GRID_COLUMNS + math.floor((lon + 180) / size)
-        cell = self._cell_lookup.get(key)
+        cell_lookup, states, pointers, candidates = self._cells
+        cell = cell_lookup.get(key)
         if cell is None:
             return _NONE
-        state = self._state_list[cell]
+        state = states[cell]
         if state != _MIXED:
             return state
         geometries = self.geometries
-        for i in range(self._ptr_list[cell], self._ptr_list[cell + 1]):
-            candidate = self._candidate_list[i]  # ascending code: the first hit wins
+        for i in range(pointers[cell], pointers[cell + 1]):
+            candidate = candidates[i]  # ascending code: the first hit wins
             if shapely.intersects_xy(geometries[candidate], lon, lat):
                 return candidate
         return _NONE
@@ -314,7 +387,8 @@ class QPVIndex:
     def _nearest(self, lons: np.ndarray, lats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(position of the nearest QPV, distance in metres) for points outside every QPV.
 
-        1. The nearest QPV vertex (in degrees, STRtree) gives an upper bound U in metres.
+        1. The nearest vertex of the simplified outlines (in degrees, STRtree) gives an
+           upper bound U in metres.
         2. Any nearer QPV has its bounding box within U metres: a search rectangle of
            U metres (longitude scaled at the highest latitude reached) and a lower bound
            from each box keep only the few QPVs worth measuring.
@@ -417,10 +491,90 @@ def qpv_index() -> QPVIndex:
         if _cached is not None and _cached.version == version and _cached.stamp == stamp:
             _cached.checked_at = time.monotonic()
             return _cached.index
-        rows = qpv_index_rows()
-        index = QPVIndex.from_wkb(rows.codes, rows.names, rows.wkbs)
+        index = _index_from_file(stamp)
+        if index is None:
+            rows = qpv_index_rows()
+            index = QPVIndex.from_wkb(rows.codes, rows.names, rows.wkbs)
+            _index_to_file(index, stamp)
         _cached = _CachedIndex(index=index, version=version, stamp=stamp, checked_at=now)
         return index
+
+
+# --- The index saved between processes ---------------------------------------------
+#
+# Building the index takes about 0.5 s; a command run (`manage.py qpv_check`) or a new
+# worker reads it back from a file instead, in a few hundredths of a second. The file
+# is named after the database and the layer stamp, so a changed layer (or another
+# database) is never answered from an old file; there is one file per database.
+
+
+def _cache_directory() -> Path | None:
+    """`QPV_INDEX_CACHE_DIR`, or a directory of this user's in the temporary directory;
+    None when the setting is "" (no file) or the directory is not safely ours."""
+    configured = conf.QPV_INDEX_CACHE_DIR
+    if configured == "":
+        return None
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    directory = Path(
+        configured
+        or Path(tempfile.gettempdir()) / f"quartiers40-qpv-index-{'user' if uid is None else uid}"
+    )
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if uid is not None and directory.stat().st_uid != uid:
+            return None  # somebody else's directory: its files are not to be trusted
+    except OSError:
+        return None
+    return directory
+
+
+def _cache_files(stamp: tuple) -> tuple[Path, str] | None:
+    """(the file for this database and stamp, the prefix of this database's files)."""
+    from django.db import connection
+
+    directory = _cache_directory()
+    if directory is None:
+        return None
+    database = connection.settings_dict
+    where = repr(
+        (connection.vendor, database.get("NAME"), database.get("HOST"), database.get("PORT"))
+    )
+    prefix = hashlib.sha256(where.encode()).hexdigest()[:16]
+    key = repr((INDEX_FILE_FORMAT, GRID_CELL_DEGREES, conf.QPV_GENERATION, stamp))
+    name = f"{prefix}-{hashlib.sha256(key.encode()).hexdigest()[:24]}.npz"
+    return directory / name, prefix
+
+
+def _index_from_file(stamp: tuple) -> "QPVIndex | None":
+    files = _cache_files(stamp)
+    if files is None or not files[0].is_file():
+        return None
+    try:
+        return QPVIndex.load(files[0])
+    except Exception:  # a truncated or foreign file: build the index again
+        logger.warning("QPV index file %s unreadable; rebuilding the index", files[0])
+        return None
+
+
+def _index_to_file(index: QPVIndex, stamp: tuple) -> None:
+    files = _cache_files(stamp)
+    if files is None:
+        return
+    path, prefix = files
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".npz")
+        os.close(handle)
+        index.save(Path(temporary))
+        os.replace(temporary, path)  # readers see the old file or the whole new one
+    except OSError:
+        logger.warning("QPV index file %s not written", path, exc_info=True)
+        with contextlib.suppress(OSError, UnboundLocalError):
+            os.unlink(temporary)
+        return
+    for old in path.parent.glob(f"{prefix}-*.npz"):  # older layers of this database
+        if old != path:
+            with contextlib.suppress(OSError):
+                old.unlink()
 
 
 def qpv_locate_point(*, lon: float, lat: float, with_distance: bool = True) -> QPVMatch:

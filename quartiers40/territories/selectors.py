@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     Case,
@@ -18,10 +19,12 @@ from django.db.models import (
     When,
 )
 
-from .clients.geocoding import GeocodingResult, GeocodingStatus, geocode
 from .models import QPV, Commune, QPVCommune
 from .reference import DEPARTMENTS
 from .text import search_text
+
+if TYPE_CHECKING:  # the client is imported when an address is looked up (httpx takes 0.1 s)
+    from .clients.geocoding import GeocodingResult
 
 
 def qpv_get(*, code: str, generation: int | None = None) -> QPV | None:
@@ -226,7 +229,7 @@ class QPVCheck:
     outcome: QPVCheckOutcome
     lon: float | None = None
     lat: float | None = None
-    geocoding: GeocodingResult | None = None  # when an address was given
+    geocoding: "GeocodingResult | None" = None  # when an address was given
     qpv: QPV | None = None  # the covering QPV, or the nearest one when outside
     distance_m: float | None = None
 
@@ -240,6 +243,8 @@ class QPVCheck:
 
     @property
     def uncertain(self) -> bool:
+        from .clients.geocoding import GeocodingStatus
+
         return self.geocoding is not None and self.geocoding.status == GeocodingStatus.UNCERTAIN
 
 
@@ -250,6 +255,7 @@ def qpv_check(*, address: str = "", lon: float | None = None, lat: float | None 
     with its display geometry, for a map.
     """
     # Imported here: the lookup imports this module to build its index.
+    from .clients.geocoding import GeocodingStatus, geocode
     from .lookup import qpv_locate_point
 
     geocoding = None

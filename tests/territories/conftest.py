@@ -45,6 +45,12 @@ def _french():
 
 
 @pytest.fixture(autouse=True)
+def _index_files_in_a_temporary_directory(settings, tmp_path_factory):
+    """The saved lookup index (`QPV_INDEX_CACHE_DIR`) goes to this session's directory."""
+    settings.QPV_INDEX_CACHE_DIR = str(tmp_path_factory.getbasetemp() / "qpv-index")
+
+
+@pytest.fixture(autouse=True)
 def _fresh_qpv_index():
     """Each test's database starts empty: no index may survive from a previous test."""
     qpv_index_invalidate()

@@ -309,3 +309,85 @@ def test_uploaded_formulas_come_back_as_text_in_the_result():
         "-2.35",  # a plain number is data, not a formula
     ]
     assert rows[0]["qpv_code"] == "QN07511M"
+
+
+# --- Reading whole columns at once gives the answers of reading row by row ------------------
+
+_VALUES = [
+    ("48,8860", "2,3540"),  # decimal commas
+    (" 48.886 ", "2.354"),
+    ("48\u00a0886", "2.354"),  # a thousands separator: out of range
+    ("+48.886", "2.354"),
+    ("48.", "2."),
+    (".5", "45"),
+    ("48.886\t", "2.354"),  # a tab around the value
+    ("abc", "2.3"),
+    ("", "2.3"),
+    ("48.8", ""),
+    ("inf", "2"),
+    ("nan", "2"),
+    ("1e5", "2"),
+    ("1_0", "2"),
+    ("91", "2"),
+    ("48", "-181"),
+    ("-0.5", "+45.25"),
+    GOUTTE_DOR,
+    GARE_DU_NORD,
+]
+
+
+def test_each_row_gets_the_answer_it_gets_alone():
+    """Good and bad values mixed: the bad rows keep their own messages, the others are read."""
+    lines = "".join(f'{i};"{lat}";"{lon}"\n' for i, (lat, lon) in enumerate(_VALUES))
+    _result, together = _check(f"id;latitude;longitude\n{lines}")
+    for i, (lat, lon) in enumerate(_VALUES):
+        _alone_result, alone = _check(f'id;latitude;longitude\n{i};"{lat}";"{lon}"\n')
+        assert together[i] == alone[0], (lat, lon)
+    by_value = dict(zip(_VALUES, together, strict=True))
+    assert by_value[("48,8860", "2,3540")]["qpv_code"] == "QN07511M"
+    assert by_value[("48\u00a0886", "2.354")]["message"] == (
+        "Latitude hors limites : 48\u00a0886 n'est pas entre -90 et 90."
+    )
+    assert by_value[("1e5", "2")]["message"] == (
+        "Latitude illisible : « 1e5 » n'est pas un nombre décimal (exemple : 48.8566)."
+    )
+    assert by_value[("48.8", "")]["message"] == "Longitude manquante."
+    assert by_value[("48.886\t", "2.354")]["qpv_code"] == "QN07511M"
+
+
+def test_a_line_break_inside_a_coordinate_cell_is_reported():
+    _result, rows = _check(
+        f'id,latitude,longitude\n1,"48.886\n2",2.354\n2,{GOUTTE_DOR[0]},{GOUTTE_DOR[1]}\n'
+    )
+    assert rows[0]["status"] == CheckRowStatus.INVALID_COORDINATES
+    assert rows[0]["message"].startswith("Latitude illisible : « 48.886\n2 »")
+    assert rows[1]["qpv_code"] == "QN07511M"
+
+
+def test_messages_are_translated_once_per_file_not_per_row(monkeypatch):
+    from quartiers40.territories import batch
+
+    calls = []
+
+    def counting_gettext(message):
+        calls.append(message)
+        return message
+
+    monkeypatch.setattr(batch, "_", counting_gettext)
+    inside = f"{GOUTTE_DOR[0]},{GOUTTE_DOR[1]}\n" * 300
+    outside = f"{GARE_DU_NORD[0]},{GARE_DU_NORD[1]}\n" * 300
+    bad = "abc,2.35\n" * 3
+    _result, rows = _check(f"latitude,longitude\n{inside}{outside}{bad}")
+    assert rows[0]["message"] == "Dans le QPV « Goutte D'Or » (QN07511M)."
+    assert rows[300]["message"].startswith("Hors QPV : le plus proche est ")
+    assert rows[-1]["status"] == CheckRowStatus.INVALID_COORDINATES
+    assert len(calls) < 20  # one per kind of message (and per bad row), not 600
+
+
+def test_a_blank_line_is_skipped_and_a_column_without_formulas_is_kept_as_is():
+    _result, rows = _check(
+        f"nom,latitude,longitude\n\n ,  , \nA-1,{GOUTTE_DOR[0]},{GOUTTE_DOR[1]}\n"
+        f"+B,{GARE_DU_NORD[0]},-{GARE_DU_NORD[1]}\n"
+    )
+    assert [row["nom"] for row in rows] == ["A-1", "'+B"]
+    assert rows[1]["longitude"] == f"-{GARE_DU_NORD[1]}"

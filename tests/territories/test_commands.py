@@ -1,11 +1,15 @@
+import os
+import subprocess
+import sys
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from quartiers40.territories.management.commands import qpv_check
 from quartiers40.territories.models import QPV
 
-from .conftest import SAMPLE_FILE, qpv_feature, square
+from .conftest import REPO_ROOT, SAMPLE_FILE, qpv_feature, square
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +105,35 @@ def test_qpv_check_errors(tmp_path):
     with pytest.raises(CommandError, match="Colonnes manquantes"):
         call_command("qpv_check", str(source), str(tmp_path / "out.csv"), "--no-progress")
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_qpv_check_runs_without_the_system_checks(tmp_path, monkeypatch):
+    """They import every URL module and the API: half a second for nothing here."""
+    from django.core.management.base import BaseCommand
+
+    def checks(*args, **kwargs):
+        raise AssertionError("system checks run")
+
+    monkeypatch.setattr(BaseCommand, "check", checks)
+    source = tmp_path / "in.csv"
+    source.write_text(f"latitude,longitude\n{GOUTTE_DOR[0]},{GOUTTE_DOR[1]}\n")
+    command = qpv_check.Command(stdout=StringIO(), stderr=StringIO())
+    options = {"no_progress": True, "force_color": False, "no_color": False, "skip_checks": False}
+    command.execute(input=str(source), output=str(tmp_path / "out.csv"), **options)
+    assert (tmp_path / "out.csv").is_file()
+
+
+def test_the_command_path_does_not_import_the_http_client():
+    """httpx takes a tenth of a second to import; only addresses to geocode need it."""
+    code = (
+        "import sys, django; django.setup(); "
+        "from quartiers40.territories.management.commands import qpv_check; "
+        "from quartiers40.territories import batch, lookup, selectors; "
+        "print('httpx' in sys.modules)"
+    )
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    environment["PYTHONPATH"] = os.pathsep.join([str(REPO_ROOT), environment.get("PYTHONPATH", "")])
+    answer = subprocess.run(  # noqa: S603 - this interpreter, a fixed script
+        [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True
+    )
+    assert answer.stdout.strip() == "False"

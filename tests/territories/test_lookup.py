@@ -1,11 +1,16 @@
+import tempfile
+from pathlib import Path
+
 import numpy as np
 import pytest
 import shapely
 
+from quartiers40.territories import lookup
 from quartiers40.territories.geometry import distance_m, metres_per_degree
 from quartiers40.territories.lookup import (
     GRID_CELL_DEGREES,
     QPVIndex,
+    qpv_index_invalidate,
     qpv_locate_point,
     qpv_locate_points,
 )
@@ -259,3 +264,93 @@ def test_a_qpv_made_of_distant_islands_is_indexed_part_by_part():
         "QN98701M",
         None,
     ]
+
+
+# --- The index saved for the next process ------------------------------------------------
+
+
+def test_a_saved_index_answers_exactly_like_the_built_one(national_index, tmp_path):
+    path = tmp_path / "index.npz"
+    national_index.save(path)
+    loaded = QPVIndex.load(path)
+    assert (loaded.codes, loaded.names) == (national_index.codes, national_index.names)
+    rng = np.random.default_rng(7)
+    boundary = shapely.get_coordinates(shapely.boundary(national_index.geometries))
+    near = boundary[rng.choice(len(boundary), 3000)] + rng.normal(0, 0.0004, (3000, 2))
+    lons = np.concatenate([near[:, 0], rng.uniform(-5, 9.6, 2000), [np.nan, 200.0]])
+    lats = np.concatenate([near[:, 1], rng.uniform(41.3, 51.1, 2000), [48.0, 48.0]])
+    built, restored = national_index.locate(lons, lats), loaded.locate(lons, lats)
+    assert np.array_equal(built.positions, restored.positions)
+    assert np.array_equal(built.nearest, restored.nearest)
+    assert np.array_equal(built.distance_m, restored.distance_m, equal_nan=True)
+    for lon, lat in zip(lons[:50], lats[:50], strict=True):
+        assert loaded.locate_point(lon, lat) == national_index.locate_point(lon, lat)
+
+
+def test_the_first_guess_of_the_nearest_qpv_does_not_change_the_answer(national_index):
+    """The simplified outlines give a looser bound than every vertex, never another answer."""
+    rng = np.random.default_rng(11)
+    lons, lats = rng.uniform(-5, 9.6, 3000), rng.uniform(41.3, 51.1, 3000)
+    every_vertex = shapely.get_coordinates(national_index.geometries)
+    reference = QPVIndex.__new__(QPVIndex)
+    reference.__dict__.update(national_index.__dict__)
+    reference._vertices = every_vertex
+    reference._vertex_tree = shapely.STRtree(shapely.points(every_vertex))
+    ours, theirs = national_index.locate(lons, lats), reference.locate(lons, lats)
+    assert np.array_equal(ours.nearest, theirs.nearest)
+    assert np.array_equal(ours.distance_m, theirs.distance_m, equal_nan=True)
+
+
+def _index_files(settings) -> list:
+    return sorted(Path(settings.QPV_INDEX_CACHE_DIR).glob("*.npz"))
+
+
+@pytest.fixture
+def index_directory(settings, tmp_path):
+    settings.QPV_INDEX_CACHE_DIR = str(tmp_path / "index")
+    return settings
+
+
+def _new_process(monkeypatch):
+    """What another process finds: no index in memory."""
+    monkeypatch.setattr(lookup, "_cached", None)
+
+
+@pytest.mark.django_db
+def test_the_next_process_reads_the_index_from_the_file(index_directory, monkeypatch):
+    QPVFactory(code="QN07501M", name="Les Carrés", geometry=box(2.30, 48.80))
+    assert qpv_locate_point(lon=2.305, lat=48.805).code == "QN07501M"
+    [saved] = _index_files(index_directory)
+
+    _new_process(monkeypatch)
+    with monkeypatch.context() as patched:
+        patched.setattr(QPVIndex, "from_wkb", None)  # building it again would fail
+        match = qpv_locate_point(lon=2.405, lat=48.805)
+    assert (match.code, match.nearest_code, match.nearest_name) == (None, "QN07501M", "Les Carrés")
+
+    # Another layer: a new file, built from the database; the old one is removed.
+    QPVFactory(code="QN07502M", geometry=box(2.40, 48.80))
+    qpv_index_invalidate()
+    assert qpv_locate_point(lon=2.405, lat=48.805).code == "QN07502M"
+    [new] = _index_files(index_directory)
+    assert new != saved
+
+
+@pytest.mark.django_db
+def test_an_unreadable_index_file_is_built_again(index_directory, monkeypatch):
+    QPVFactory(code="QN07501M", geometry=box(2.30, 48.80))
+    qpv_locate_point(lon=2.305, lat=48.805)
+    [saved] = _index_files(index_directory)
+    saved.write_bytes(b"not an index")
+    _new_process(monkeypatch)
+    assert qpv_locate_point(lon=2.305, lat=48.805).code == "QN07501M"
+    assert QPVIndex.load(saved).codes == ["QN07501M"]  # written again
+
+
+@pytest.mark.django_db
+def test_no_index_file_when_the_setting_is_empty(settings, tmp_path, monkeypatch):
+    settings.QPV_INDEX_CACHE_DIR = ""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    QPVFactory(code="QN07501M", geometry=box(2.30, 48.80))
+    assert qpv_locate_point(lon=2.305, lat=48.805).code == "QN07501M"
+    assert list(tmp_path.iterdir()) == []
