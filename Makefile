@@ -72,7 +72,7 @@ test-fast: install ## The suite without the browser journeys
 	QPV_SOURCE="$(QPV_SOURCE)" $(BIN)/pytest -m "not browser"
 
 bench: install ## Benchmarks (speed and memory targets); installs geopandas and wrk for them
-	$(BIN)/pip install --quiet -r bench/requirements.txt
+	$(BIN)/pip install --quiet -c requirements/constraints.txt -r bench/requirements.txt
 	command -v wrk >/dev/null || (apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk))
 	QPV_SOURCE="$(QPV_SOURCE)" $(PY) bench/run_all.py
 
