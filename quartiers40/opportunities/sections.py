@@ -36,7 +36,9 @@ def qpv_section_context(qpv) -> dict:
 def organisation_section_context(organisation, viewer) -> dict:
     """Its published items, latest first."""
     opportunities = opportunities_of_organisation(organisation=organisation, viewer=viewer)
-    shown = list(opportunities.order_by("-published_at", "pk")[: OPPORTUNITIES_ON_ORGANISATION_PAGE + 1])
+    shown = list(
+        opportunities.order_by("-published_at", "pk")[: OPPORTUNITIES_ON_ORGANISATION_PAGE + 1]
+    )
     return {
         "organisation_opportunities": shown[:OPPORTUNITIES_ON_ORGANISATION_PAGE],
         "organisation_opportunities_more": len(shown) > OPPORTUNITIES_ON_ORGANISATION_PAGE,

@@ -10,8 +10,11 @@ from quartiers40.territories.lookup import qpv_index_invalidate
 from quartiers40.territories.models import Commune, QPVCommune
 from quartiers40.territories.text import search_text
 from tests.territories import fake_geocoder
-from tests.territories.conftest import http_server  # noqa: F401 - a fixture
+from tests.territories.conftest import http_server
 from tests.territories.factories import GoutteDOrFactory, QPVFactory, box
+
+# What `import *` brings: the fixtures (autouse ones included, whose names start with "_").
+__all__ = ["_fresh_qpv_index", "_no_real_geocoder", "geocoder", "http_server", "territory"]
 
 # The Goutte d'Or square: 2.35–2.36 E, 48.88–48.89 N; its centroid 2.355, 48.885.
 IN_GOUTTE_DOR = (48.8860, 2.3540)  # lat, lon: "20 rue de la Goutte d'Or 75018 Paris"
@@ -34,7 +37,7 @@ def _fresh_qpv_index():
 
 
 @pytest.fixture
-def geocoder(http_server, settings):  # noqa: F811
+def geocoder(http_server, settings):
     settings.GEOCODER_ENABLED = True
     fake_geocoder.install(http_server, settings)
     return http_server

@@ -25,7 +25,9 @@ def _at(origin, metres: float = 0, **fields):
     lat, lon = north_of(origin, metres)
     opportunity_places_set(
         opportunity=opportunity,
-        places=[PlaceInput(name="Centre social", commune_name="Paris", latitude=lat, longitude=lon)],
+        places=[
+            PlaceInput(name="Centre social", commune_name="Paris", latitude=lat, longitude=lon)
+        ],
     )
     return opportunity
 
@@ -50,7 +52,7 @@ def test_first_visit_shows_the_form_and_says_nothing_is_kept(client):
     assert "Où habitez-vous ?" in page
     assert "Nous ne gardons rien de votre recherche" in page
     # "Me localiser" is there for JavaScript only: hidden until the script shows it.
-    assert re.search(r'<button[^>]*hidden data-locate', response.content.decode())
+    assert re.search(r"<button[^>]*hidden data-locate", response.content.decode())
     assert 'name="rayon"' in response.content.decode()
     assert '<option value="10" selected>' in response.content.decode()
 
@@ -74,9 +76,8 @@ def test_qpv_only_items_say_her_quartier_and_are_hidden_outside(client, territor
     reserved = _at(IN_GOUTTE_DOR, 100, title="Réservé QPV", qpv_priority=QPVPriority.ONLY)
     response = client.get(URL, {"lieu": "20 rue de la Goutte d'Or 75018 Paris"})
     assert _titles(response) == [reserved.title]
-    assert (
-        "Réservé aux habitants des quartiers prioritaires — vous habitez Goutte D'Or"
-        in _text(response)
+    assert "Réservé aux habitants des quartiers prioritaires — vous habitez Goutte D'Or" in _text(
+        response
     )
     # "Quelque part" (48.85 N, 4 km south) is outside the square: she does not live in a QPV.
     response = client.get(URL, {"lieu": "Quelque part"})
@@ -104,9 +105,7 @@ def test_an_arrondissement_postcode_is_around_its_known_places(client, territory
     paris = OpportunityFactory(title="Au 18e")
     opportunity_places_set(
         opportunity=paris,
-        places=[
-            PlaceInput(postcode="75018", commune_name="Paris", latitude=48.89, longitude=2.34)
-        ],
+        places=[PlaceInput(postcode="75018", commune_name="Paris", latitude=48.89, longitude=2.34)],
     )
     response = client.get(URL, {"lieu": "75018", "rayon": "2"})
     assert _titles(response) == [paris.title]
@@ -242,7 +241,9 @@ def test_the_pour_moi_fold_opens_when_used(client, territory):
 
 def test_theme_select_has_the_categories_not_the_sub_themes(client):
     html = client.get(URL).content.decode()
-    theme_select = html[html.index('name="theme"') : html.index("</select>", html.index('name="theme"'))]
+    theme_select = html[
+        html.index('name="theme"') : html.index("</select>", html.index('name="theme"'))
+    ]
     assert theme_select.count("<option") == 17  # "Tous les sujets" and 16 categories
     assert 'value="numerique"' in theme_select and "--" not in theme_select
 

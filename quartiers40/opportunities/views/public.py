@@ -295,7 +295,8 @@ def _eligibility(opportunity: Opportunity) -> list[str]:
         if text:
             lines.append(text[:1].upper() + text[1:])
     if opportunity.level_required != Level.NONE:
-        lines.append(explain.level_words(opportunity.level_required).capitalize())
+        level = explain.level_words(opportunity.level_required)
+        lines.append(level[:1].upper() + level[1:])
     else:
         lines.append(_("Pas besoin de diplôme"))
     return lines
