@@ -89,7 +89,7 @@ def qpv_words(priority: str, home_qpv_name: str = "") -> str:
 
 def where_words(opportunity: Opportunity, distance_m: float | None) -> str:
     if distance_m is None:
-        return _("À distance") if opportunity.is_remote else ""
+        return _("à distance") if opportunity.is_remote else ""
     near = _("à %(distance)s") % {"distance": distance_words(distance_m)}
     if opportunity.is_remote:
         return _("%(near)s ou à distance") % {"near": near}

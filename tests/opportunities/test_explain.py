@@ -55,7 +55,7 @@ def test_the_example_of_the_issue():
 
 
 def test_remote_only_and_both():
-    assert reasons(_item(is_remote=True), distance_m=None, today=TODAY)[1] == "À distance"
+    assert reasons(_item(is_remote=True), distance_m=None, today=TODAY)[1] == "à distance"
     both = reasons(_item(is_remote=True), distance_m=2500, today=TODAY)
     assert both[1] == "à 2,5 km ou à distance"
 
@@ -113,4 +113,4 @@ def test_qpv_rule_names_her_quartier():
 
 def test_result_explain_fills_the_result():
     result = NearResult(opportunity=_item(is_remote=True), distance_m=None)
-    assert result_explain(result).reasons[0].startswith("Gratuit · À distance")
+    assert result_explain(result).reasons[0].startswith("Gratuit · à distance")

@@ -254,7 +254,7 @@ def test_remote_items_are_interleaved_and_said(client, territory):
     OpportunityFactory(title="En ligne", is_remote=True)
     titles = _titles(client.get(URL, {"lieu": "Sevran"}))
     assert titles[3] == "En ligne"
-    assert "À distance" in _text(client.get(URL, {"lieu": "Sevran"}))
+    assert "Gratuit · à distance · sans diplôme" in _text(client.get(URL, {"lieu": "Sevran"}))
 
 
 def test_pagination_keeps_the_search(client, territory):
@@ -324,3 +324,11 @@ def test_the_selection_checkboxes_build_a_get_form(client, territory):
     assert html.count(f'<input type="hidden" name="ids" value="{other.pk}">') == 2
     checked = client.get(URL, {"lieu": "Sevran", "ids": [str(first.pk)]}).content.decode()
     assert f'value="{first.pk}" id="choix-{first.pk}" checked' in checked
+
+
+def test_the_answer_comes_before_the_form_once_she_searched(client, territory):
+    before = client.get(URL).content.decode()
+    assert "Changer ma recherche" not in before
+    after = client.get(URL, {"lieu": "Sevran"}).content.decode()
+    assert after.index('id="resultats"') < after.index('id="changer"') < after.index('name="lieu"')
+    assert 'href="#changer"' in after

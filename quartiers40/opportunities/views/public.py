@@ -217,6 +217,7 @@ def search(request):
                     criteria=criteria,
                     page_ids={result.opportunity.pk for result in page.object_list},
                 )
+    context["answered"] = context["page"] is not None or bool(context["problem"])
     return render(request, "opportunities/search.html", context)
 
 
@@ -256,8 +257,12 @@ def _contact(opportunity: Opportunity) -> dict:
     return {"phone": phone, "link": link, "email": email}
 
 
-def _how_to_go(opportunity: Opportunity, contact: dict, can_interest: bool) -> list[dict]:
-    """Each way to go, with what it needs (an address, a number, a link)."""
+def _how_to_go(
+    opportunity: Opportunity, contact: dict, can_interest: bool, *, on_its_page: bool = True
+) -> list[dict]:
+    """Each way to go, with what it needs (an address, a number, a link).
+
+    Elsewhere than on its page (the short list), the form is "on its page on the site"."""
     first_place = next((p for p in opportunity.places.all() if p.one_line), None)
     ways = []
     for code in opportunity.how_to_go:
@@ -269,8 +274,12 @@ def _how_to_go(opportunity: Opportunity, contact: dict, can_interest: bool) -> l
         elif code == HowToGo.WRITE:
             if contact["email"]:
                 way["email"] = contact["email"]
-            elif can_interest:
+            elif can_interest and on_its_page:
                 way["text"] = _("Avec le formulaire « Je suis intéressé·e » de cette page.")
+            elif can_interest:
+                way["text"] = _(
+                    "Avec le formulaire « Je suis intéressé·e » de sa page sur Quartiers 4.0."
+                )
         elif code == HowToGo.LINK:
             way["link"] = contact["link"]
         elif code == HowToGo.PROFESSIONAL:
@@ -448,7 +457,10 @@ def selection(request):
                 "is_over": _is_over(opportunity, today),
                 "places": list(opportunity.places.all()),
                 "how_to_go": _how_to_go(
-                    opportunity, contact, permissions.can_express_interest(None, opportunity)
+                    opportunity,
+                    contact,
+                    permissions.can_express_interest(None, opportunity),
+                    on_its_page=False,
                 ),
                 "hours": opening_hours_words(
                     opportunity.opening_hours or (structure.opening_hours if structure else "")
