@@ -30,6 +30,7 @@ from .models import (
     OpportunityInterest,
     OpportunityPlace,
     OpportunityPlaceQPV,
+    OpportunityQuerySet,
     json_list_contains,
 )
 
@@ -60,7 +61,7 @@ class NearResult:
     reasons: list[str] = field(default_factory=list)
 
 
-def opportunities_public() -> QuerySet[Opportunity]:
+def opportunities_public() -> OpportunityQuerySet:
     return Opportunity.objects.published().select_related("organisation", "structure")
 
 
@@ -74,7 +75,7 @@ def opportunity_get_by_slug(*, slug: str) -> Opportunity | None:
 
 
 def opportunities_filter(
-    queryset: QuerySet[Opportunity], criteria: Criteria, *, today: date | None = None
+    queryset: OpportunityQuerySet, criteria: Criteria, *, today: date | None = None
 ):
     """Apply a person's criteria: each is a rule on fields, never on free text."""
     today = today or timezone.localdate()
