@@ -198,6 +198,7 @@ DEMO_MODE = env_bool("DEMO_MODE", False)
 
 # Rate limits: "count/seconds", per IP and per account.
 RATE_LIMITS = {
+    "opportunity_interest_ip": (10, 3600),
     "login_ip": (20, 600),
     "login_account": (5, 900),
     "signup_ip": (5, 3600),
@@ -241,6 +242,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # httpx logs each request's URL at INFO: a geocoded address would land in the logs.
+    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
 }
 
 # Address geocoding (Géoplateforme / BAN API): an optional adapter, off with GEOCODER_ENABLED=false.

@@ -19,9 +19,19 @@ def test_every_app_registers_its_sections_in_order():
         "organisations",
         "projects",
         "challenges",
+        "opportunities",
     ]
-    assert [s.key for s in sections_registered(ORGANISATION_PAGE)] == ["projects", "challenges"]
-    assert [s.key for s in sections_registered(HOME_PAGE)] == ["meetings", "projects", "challenges"]
+    assert [s.key for s in sections_registered(ORGANISATION_PAGE)] == [
+        "projects",
+        "challenges",
+        "opportunities",
+    ]
+    assert [s.key for s in sections_registered(HOME_PAGE)] == [
+        "opportunities",
+        "meetings",
+        "projects",
+        "challenges",
+    ]
 
 
 def test_a_page_gets_each_section_with_its_context(monkeypatch):
