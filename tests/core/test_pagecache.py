@@ -6,9 +6,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from quartiers40.core.pagecache import cache_version_bump, cached_fragment
+from quartiers40.meetings import services as meeting_services
+from quartiers40.meetings.models import Registration
 from quartiers40.members.enums import Role
 from quartiers40.projects import services as project_services
 from quartiers40.projects.models import Project
+from tests.challenges.factories import ChallengeFactory
+from tests.meetings.factories import EditionFactory
 from tests.members.factories import MembershipFactory, UserFactory
 from tests.projects.factories import PublishedProjectFactory
 
@@ -204,3 +208,52 @@ def test_a_fragment_is_kept_under_the_versions_of_what_it_shows():
     assert cached_fragment("test", depends=("projects",), build=build) == "<p>1</p>"
     cache_version_bump("projects")
     assert cached_fragment("test", depends=("projects",), build=build) == "<p>2</p>"
+
+
+def test_a_defi_page_is_cached_for_anonymous_visitors(client):
+    challenge = ChallengeFactory(title="Des ordinateurs pour les devoirs")
+    path = challenge.get_absolute_url()
+    first, _count = _queries(client, path)
+    assert "Des ordinateurs pour les devoirs" in first.content.decode()
+    second, queries = _queries(client, path)
+    assert queries == 0 and b"csrfmiddlewaretoken" not in second.content
+
+
+def test_an_edition_page_is_cached_with_its_guest_form_and_a_registration_shows_at_once(
+    client, django_capture_on_commit_callbacks
+):
+    edition = EditionFactory(onsite_capacity=1)
+    path = reverse("meetings:edition_detail", args=[edition.slug])
+    first, _count = _queries(client, path)
+    assert 'name="email"' in first.content.decode()  # the guest's form, on the page itself
+    second, queries = _queries(client, path)
+    assert queries == 0 and b"csrfmiddlewaretoken" not in second.content and not second.cookies
+    # A guest registers from that form, which holds no token (CSRF checks on).
+    client.handler.enforce_csrf_checks = True
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("meetings:register", args=[edition.slug]),
+            {"attendance": "on_site", "name": "Lina Haddad", "email": "lina@exemple.fr"},
+        )
+    assert response.status_code == 200
+    assert Registration.objects.filter(email="lina@exemple.fr").exists()
+
+
+def test_a_signed_in_registration_still_needs_its_csrf_token(client):
+    edition = EditionFactory()
+    client.handler.enforce_csrf_checks = True
+    client.force_login(UserFactory())
+    response = client.post(
+        reverse("meetings:register", args=[edition.slug]), {"attendance": "on_site"}
+    )
+    assert response.status_code == 403
+    assert not Registration.objects.exists()
+
+
+def test_a_seat_taken_through_the_service_shows_on_the_cached_edition_page(client):
+    edition = EditionFactory(onsite_capacity=1)
+    path = reverse("meetings:edition_detail", args=[edition.slug])
+    client.get(path)
+    meeting_services.registration_create(edition=edition, actor=UserFactory(), attendance="on_site")
+    page = client.get(path).content.decode()
+    assert "complet" in page
