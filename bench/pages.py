@@ -272,8 +272,9 @@ def main() -> int:
         urls = [f"http://127.0.0.1:{bare_port}/", *(f"http://127.0.0.1:{port}{p}" for p in pages)]
         for url in urls:
             for who_cookie in ("", cookie):
-                command = ["curl", "-s", "-o", "/dev/null", "-H", f"Cookie: {who_cookie}"]
-                subprocess.run(command + [url] * 2 * args.workers, check=False)
+                command = ["curl", "-s", "-H", f"Cookie: {who_cookie}"]
+                command += ["-o", "/dev/null", url] * 2 * args.workers
+                subprocess.run(command, check=False)
         bare_before = bare()
         print(
             f"machine: {os.cpu_count()} cores; {'PostgreSQL' if args.postgres else 'SQLite'}; "
