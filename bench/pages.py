@@ -154,6 +154,8 @@ def gunicorn(app: str, port: int, env: dict, workers: int, chdir: Path) -> subpr
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
+            "--timeout",
+            "120",
             "--chdir",
             str(chdir),
         ],
@@ -291,6 +293,9 @@ def main() -> int:
         print(" " * 69 + "(ms)")
         rows = []
         for page in pages:
+            for process in processes:
+                if process.poll() is not None:
+                    raise RuntimeError(f"{process.args[:4]} stopped: killed from outside?")
             url = f"http://127.0.0.1:{port}{page}"
             for who, who_cookie in (("anon", ""), ("signed", cookie)):
                 at16 = wrk(url, connections=16, cookie=who_cookie, **figures)
