@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from quartiers40.api.api import api
+from quartiers40.core.views import language_set
 
 urlpatterns = [
     path("", include("quartiers40.home.urls")),
@@ -12,7 +13,8 @@ urlpatterns = [
     path("territoires/fichier/", include("quartiers40.territories.batch_urls")),
     path("territoires/", include("quartiers40.territories.urls")),
     path("api/v1/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch of every page (no CSRF token: see core.views.language_set).
+    path("i18n/setlang/", language_set, name="set_language"),
     path("projets/", include("quartiers40.projects.urls")),
     # Calendar files first: /rencontres/<edition>.ics beside the meetings pages.
     path("rencontres/", include("quartiers40.meetings.calendar_urls")),

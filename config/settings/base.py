@@ -220,6 +220,20 @@ RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
 # Behind a reverse proxy, the client address is the last hop it appends.
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 
+# Sessions in the database, read through the shared cache when there is one (one query less
+# on every signed-in page); never through an in-process cache, which would keep a session
+# alive in one process after signing out in another.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
+
+# Public pages for anonymous visitors are kept in the shared cache this long at most
+# (core/pagecache.py; a change through the services shows at once). Off (0) without Redis:
+# an in-process cache would not see the changes made by the other processes.
+PUBLIC_PAGE_CACHE_SECONDS = int(env("PUBLIC_PAGE_CACHE_SECONDS", "600" if REDIS_URL else "0"))
+
 # The home page's sections (next meetings, latest projects, open défis) are public and
 # cached this long (0: not cached).
 HOME_SECTIONS_CACHE_SECONDS = int(env("HOME_SECTIONS_CACHE_SECONDS", "60"))

@@ -28,3 +28,5 @@ EMAIL_TASK_BACKEND = "immediate"
 # No map tiles in tests: nothing leaves 127.0.0.1.
 MAP_TILE_URL = ""
 MAP_TILE_ATTRIBUTION = ""
+# The public page cache is on, in the process's own cache (cleared before each test).
+PUBLIC_PAGE_CACHE_SECONDS = 600

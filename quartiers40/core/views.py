@@ -3,6 +3,21 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
+
+
+@csrf_exempt
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """Django's `set_language`, without a CSRF token, so that the form in the header of
+    every page holds nothing bound to a visitor and the public pages can be cached.
+
+    A forged request could only change the visitor's display language (a cookie), which
+    they change back in one click; `next` is still checked to stay on this site.
+    """
+    return set_language(request)
 
 
 def accessibility(request):

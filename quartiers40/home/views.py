@@ -1,18 +1,18 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 
+from quartiers40.core.pagecache import PUBLIC_TOPICS, cached_fragment, public_page_cache
 from quartiers40.core.sections import HOME_PAGE, sections_for
 from quartiers40.members.permissions import is_coordination
 from quartiers40.members.queues import coordination_sections, queues_total
 from quartiers40.members.selectors import collective_figures, organisation_directory
 
 
+@public_page_cache(depends=PUBLIC_TOPICS)
 def home(request):
     return render(
         request,
@@ -28,17 +28,24 @@ def home(request):
 def _home_sections_html(request) -> SafeString:
     """What the apps show on the home page (next meetings, latest projects, open défis).
 
-    The same public content for everybody: rendered once per language and kept in the
-    shared cache for HOME_SECTIONS_CACHE_SECONDS, as the home page is the most visited.
+    The same public content for everybody, signed in or not: rendered once per language and
+    kept in the shared cache until what it shows changes (or HOME_SECTIONS_CACHE_SECONDS
+    pass: the next meetings change with time alone).
     """
-    key = f"home:sections:{get_language()}"
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string(
+
+    def build() -> str:
+        return render_to_string(
             "home/_sections.html", {"sections": sections_for(HOME_PAGE, None)}, request=request
         )
-        if settings.HOME_SECTIONS_CACHE_SECONDS:
-            cache.set(key, str(html), settings.HOME_SECTIONS_CACHE_SECONDS)
+
+    if not settings.HOME_SECTIONS_CACHE_SECONDS:
+        return mark_safe(build())  # noqa: S308 - our own templates
+    html = cached_fragment(
+        "home-sections",
+        depends=PUBLIC_TOPICS,
+        build=build,
+        timeout=settings.HOME_SECTIONS_CACHE_SECONDS,
+    )
     return mark_safe(html)  # noqa: S308 - our own templates, rendered above
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from quartiers40.core.db import lock_row, unique_slug
 from quartiers40.core.emails import email_each, email_send
 from quartiers40.core.links import absolute_url
+from quartiers40.core.pagecache import bumps_cache_version
 from quartiers40.core.services import UNCHANGED, action_log_record, fields_apply
 from quartiers40.territories.models import QPV
 
@@ -98,6 +99,7 @@ def email_verify(*, token: str) -> User:
     return user
 
 
+@bumps_cache_version("members")
 def user_profile_update(
     *,
     user: User,
@@ -125,6 +127,7 @@ def user_profile_update(
     return user
 
 
+@bumps_cache_version("members")
 @transaction.atomic
 def user_delete(*, user: User) -> None:
     """Erase personal data; keep public contributions, now anonymous.
@@ -168,6 +171,7 @@ def user_delete(*, user: User) -> None:
 # --- Organisations and membership of the collective -------------------------
 
 
+@bumps_cache_version("members")
 def organisation_create(
     *,
     name: str,
@@ -202,6 +206,7 @@ def organisation_create(
     return organisation
 
 
+@bumps_cache_version("members")
 @transaction.atomic
 def organisation_update(
     *,
@@ -309,6 +314,7 @@ def _send_decision(request: MembershipRequest) -> None:
     )
 
 
+@bumps_cache_version("members")
 @transaction.atomic
 def membership_request_accept(
     *, request: MembershipRequest, actor: User, reason: str = ""
@@ -403,6 +409,7 @@ def invitation_create(
     return invitation
 
 
+@bumps_cache_version("members")
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user: User) -> OrganisationMembership:
     lock_row(invitation)
@@ -444,6 +451,7 @@ def _ensure_another_admin(membership: OrganisationMembership) -> None:
         raise ValidationError(_("Une organisation garde toujours au moins un administrateur."))
 
 
+@bumps_cache_version("members")
 @transaction.atomic
 def membership_change_role(
     *, membership: OrganisationMembership, role: str, actor: User
@@ -467,6 +475,7 @@ def membership_change_role(
     return membership
 
 
+@bumps_cache_version("members")
 @transaction.atomic
 def membership_remove(*, membership: OrganisationMembership, actor: User) -> None:
     """An admin removes a person, or a person leaves."""

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from quartiers40.core.db import lock_row, unique_slug
 from quartiers40.core.emails import email_each
 from quartiers40.core.links import absolute_url
+from quartiers40.core.pagecache import bumps_cache_version
 from quartiers40.core.services import UNCHANGED, action_log_record, fields_apply
 from quartiers40.members.models import Organisation, User
 from quartiers40.territories.models import QPV
@@ -119,6 +120,7 @@ def _email_owners(project: Project, *, subject: str, template: str, **context: A
 # --- Writing a project ------------------------------------------------------
 
 
+@bumps_cache_version("projects")
 @transaction.atomic
 def project_create(
     *,
@@ -183,6 +185,7 @@ def project_create(
     return project
 
 
+@bumps_cache_version("projects")
 @transaction.atomic
 def project_update(
     *,
@@ -277,6 +280,7 @@ def project_update(
     return changed
 
 
+@bumps_cache_version("projects")
 @transaction.atomic
 def project_submit(*, project: Project, actor: User) -> Project:
     step = PROJECT_WORKFLOW.check(project, "submit", actor=actor)
@@ -295,6 +299,7 @@ def project_submit(*, project: Project, actor: User) -> Project:
     return project
 
 
+@bumps_cache_version("projects")
 @transaction.atomic
 def project_publish(*, project: Project, actor: User) -> Project:
     step = PROJECT_WORKFLOW.check(project, "publish", actor=actor)
@@ -315,6 +320,7 @@ def project_publish(*, project: Project, actor: User) -> Project:
     return project
 
 
+@bumps_cache_version("projects")
 @transaction.atomic
 def project_return(*, project: Project, actor: User, comments: str) -> Project:
     """Send a submitted project back to its owners with the team's comments."""
@@ -336,6 +342,7 @@ def project_return(*, project: Project, actor: User, comments: str) -> Project:
     return project
 
 
+@bumps_cache_version("projects")
 @transaction.atomic
 def project_archive(*, project: Project, actor: User, reason: str = "") -> Project:
     step = PROJECT_WORKFLOW.check(project, "archive", actor=actor)
@@ -362,6 +369,7 @@ def project_archive(*, project: Project, actor: User, reason: str = "") -> Proje
 # --- Images and result files (bounded) ---------------------------------------
 
 
+@bumps_cache_version("projects")
 @transaction.atomic
 def project_image_add(*, project: Project, actor: User, image: Any, alt_text: str) -> ProjectImage:
     if not permissions.can_edit_project(actor, project):
@@ -379,6 +387,7 @@ def project_image_add(*, project: Project, actor: User, image: Any, alt_text: st
     return item
 
 
+@bumps_cache_version("projects")
 @transaction.atomic
 def project_document_add(
     *, project: Project, actor: User, file: Any, title: str
@@ -396,6 +405,7 @@ def project_document_add(
     return document
 
 
+@bumps_cache_version("projects")
 @transaction.atomic
 def project_image_remove(*, image: ProjectImage, actor: User) -> None:
     if not permissions.can_edit_project(actor, image.project):
@@ -405,6 +415,7 @@ def project_image_remove(*, image: ProjectImage, actor: User) -> None:
     image.delete()
 
 
+@bumps_cache_version("projects")
 @transaction.atomic
 def project_document_remove(*, document: ProjectDocument, actor: User) -> None:
     if not permissions.can_edit_project(actor, document.project):

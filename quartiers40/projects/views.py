@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from quartiers40.core.forms import error_text, form_errors_apply
 from quartiers40.core.maps import map_tiles, map_tiles_allowed
+from quartiers40.core.pagecache import public_page_cache
 from quartiers40.core.ratelimit import client_ip, rate_limit_check
 from quartiers40.territories.selectors import qpv_summary_get
 from quartiers40.territories.widgets import qpv_picker_query
@@ -77,6 +78,7 @@ def _is_filtered(values: dict) -> bool:
     return any(value for name, value in values.items() if name != "sort")
 
 
+@public_page_cache(depends=("projects", "territories", "members"))
 def catalogue(request):
     filters, values, projects = _filtered(request)
     if values.get("sort") == SORT_NEWEST:
@@ -96,6 +98,7 @@ def catalogue(request):
     )
 
 
+@public_page_cache(depends=("projects", "territories", "members"))
 def project_map(request):
     """The projects on the map of their QPVs; the page lists the same QPVs as text."""
     filters, values, projects = _filtered(request)
@@ -122,6 +125,7 @@ def project_map(request):
     )
 
 
+@public_page_cache(depends=("projects", "territories", "members"))
 @require_GET
 def project_map_data(request):
     """The points of the map page, with the same filters: JSON for `core/points-map.js`."""
@@ -133,6 +137,7 @@ def project_map_data(request):
     return response
 
 
+@public_page_cache(depends=("projects", "territories", "members"))
 def project_detail(request, key: str):
     project = _visible_project(
         request,

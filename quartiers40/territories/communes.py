@@ -23,6 +23,8 @@ from urllib.parse import urlparse
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from quartiers40.core.pagecache import cache_version_bump
+
 from .clients.download import DownloadError, download_to_file
 from .conf import conf
 from .models import QPV, Commune, CommuneKind, QPVCommune
@@ -180,6 +182,8 @@ def communes_save(
 def qpv_communes_link() -> int:
     """Tie every QPV to the communes its layer lists, and name them from the official
     list (the national copy of the layer gives codes only). Returns the QPVs tied."""
+    # Every import of the QPV layer or of the communes ends here: the pages naming QPVs.
+    cache_version_bump("territories")
     names = dict(Commune.objects.values_list("code", "name"))
     if not names:
         return 0

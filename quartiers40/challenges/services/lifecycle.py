@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from quartiers40.core.pagecache import bumps_cache_version
 from quartiers40.core.workflows import Transition
 from quartiers40.members.models import User
 from quartiers40.projects.models import Project
@@ -56,6 +57,7 @@ def _step_email(challenge: Challenge, step: Transition, *, actor: User, **contex
     )
 
 
+@bumps_cache_version("challenges")
 @transaction.atomic
 def challenge_solve(
     *,
@@ -92,6 +94,7 @@ def challenge_solve(
     return challenge
 
 
+@bumps_cache_version("challenges")
 @transaction.atomic
 def challenge_close(*, challenge: Challenge, actor: User, reason: str) -> Challenge:
     """Close without a solution, with its reason."""
@@ -106,6 +109,7 @@ def challenge_close(*, challenge: Challenge, actor: User, reason: str) -> Challe
     return challenge
 
 
+@bumps_cache_version("challenges")
 @transaction.atomic
 def challenge_reopen(*, challenge: Challenge, actor: User) -> Challenge:
     """The team reopens a défi closed by mistake."""

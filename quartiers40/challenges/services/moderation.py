@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quartiers40.core.db import lock_row
+from quartiers40.core.pagecache import bumps_cache_version
 from quartiers40.core.services import action_log_record
 from quartiers40.core.workflows import Transition
 from quartiers40.members.models import User
@@ -34,6 +35,7 @@ def _moderate(challenge: Challenge, step: Transition, *, actor: User, reason: st
     challenge.save(update_fields=["moderation", "hidden_reason", "updated_at"])
 
 
+@bumps_cache_version("challenges")
 @transaction.atomic
 def challenge_approve(*, challenge: Challenge, actor: User) -> Challenge:
     """A défi waiting for moderation becomes visible."""
@@ -48,6 +50,7 @@ def challenge_approve(*, challenge: Challenge, actor: User) -> Challenge:
     return challenge
 
 
+@bumps_cache_version("challenges")
 @transaction.atomic
 def challenge_hide(*, challenge: Challenge, actor: User, reason: str) -> Challenge:
     """Hide a pending or visible défi, with the reason the author reads."""
@@ -69,6 +72,7 @@ def challenge_hide(*, challenge: Challenge, actor: User, reason: str) -> Challen
     return challenge
 
 
+@bumps_cache_version("challenges")
 @transaction.atomic
 def challenge_unhide(*, challenge: Challenge, actor: User) -> Challenge:
     step = MODERATION_WORKFLOW.check(challenge, "unhide", actor=actor)
@@ -79,6 +83,7 @@ def challenge_unhide(*, challenge: Challenge, actor: User) -> Challenge:
 # --- Reports ------------------------------------------------------------------------------
 
 
+@bumps_cache_version("challenges")
 @transaction.atomic
 def challenge_report(
     *,
@@ -114,6 +119,7 @@ def challenge_report(
     return report
 
 
+@bumps_cache_version("challenges")
 @transaction.atomic
 def challenge_report_resolve(*, report: ChallengeReport, actor: User) -> ChallengeReport:
     if not permissions.can_moderate(actor):
@@ -128,6 +134,7 @@ def challenge_report_resolve(*, report: ChallengeReport, actor: User) -> Challen
 # --- Merging duplicates -------------------------------------------------------------------
 
 
+@bumps_cache_version("challenges")
 @transaction.atomic
 def challenge_merge(*, keep: Challenge, duplicate: Challenge, actor: User) -> Challenge:
     """Merge `duplicate` into `keep`: its supports (each person once), comments, offers and

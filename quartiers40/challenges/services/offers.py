@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from quartiers40.core.db import lock_row
 from quartiers40.core.links import absolute_url
+from quartiers40.core.pagecache import bumps_cache_version
 from quartiers40.core.services import action_log_record
 from quartiers40.members.models import Organisation, User
 from quartiers40.projects.models import Project
@@ -26,6 +27,7 @@ def _offer_author(offer: ChallengeOffer):
     return User.objects.filter(pk=offer.author_id, is_active=True)
 
 
+@bumps_cache_version("challenges")
 @transaction.atomic
 def challenge_offer_make(
     *,
@@ -106,6 +108,7 @@ def _draft_project_from_offer(offer: ChallengeOffer, challenge: Challenge) -> Pr
     )
 
 
+@bumps_cache_version("challenges")
 @transaction.atomic
 def challenge_offer_accept(*, offer: ChallengeOffer, actor: User) -> ChallengeOffer:
     """Accept an offer: it links the défi to a project (the offer's, or a new draft), and an
@@ -144,6 +147,7 @@ def challenge_offer_accept(*, offer: ChallengeOffer, actor: User) -> ChallengeOf
     return offer
 
 
+@bumps_cache_version("challenges")
 @transaction.atomic
 def challenge_offer_decline(
     *, offer: ChallengeOffer, actor: User, note: str = ""
@@ -163,6 +167,7 @@ def challenge_offer_decline(
     return offer
 
 
+@bumps_cache_version("challenges")
 @transaction.atomic
 def challenge_offer_withdraw(*, offer: ChallengeOffer, actor: User) -> ChallengeOffer:
     step = OFFER_WORKFLOW.check(offer, "withdraw", actor=actor)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quartiers40.core.db import lock_row
+from quartiers40.core.pagecache import bumps_cache_version
 from quartiers40.core.services import action_log_record
 from quartiers40.members.models import User
 
@@ -18,6 +19,7 @@ from ..models import Challenge, ChallengeComment, ChallengeReport, ChallengeSupp
 # --- Support ------------------------------------------------------------------------------
 
 
+@bumps_cache_version("challenges")
 @transaction.atomic
 def challenge_support(*, challenge: Challenge, user: User) -> bool:
     """« Je soutiens »: True if counted now, False if the person already supported it.
@@ -40,6 +42,7 @@ def challenge_support(*, challenge: Challenge, user: User) -> bool:
     return True
 
 
+@bumps_cache_version("challenges")
 @transaction.atomic
 def challenge_unsupport(*, challenge: Challenge, user: User) -> bool:
     if not user.is_authenticated:
@@ -64,6 +67,7 @@ def _recount_supports(challenge: Challenge) -> int:
 # --- Comments -----------------------------------------------------------------------------
 
 
+@bumps_cache_version("challenges")
 @transaction.atomic
 def challenge_comment_add(
     *,
@@ -87,6 +91,7 @@ def challenge_comment_add(
     return comment
 
 
+@bumps_cache_version("challenges")
 @transaction.atomic
 def challenge_comment_edit(
     *, comment: ChallengeComment, actor: User, body: str, now: datetime | None = None
@@ -104,6 +109,7 @@ def challenge_comment_edit(
     return comment
 
 
+@bumps_cache_version("challenges")
 @transaction.atomic
 def challenge_comment_hide(
     *, comment: ChallengeComment, actor: User, reason: str
@@ -123,6 +129,7 @@ def challenge_comment_hide(
     return comment
 
 
+@bumps_cache_version("challenges")
 @transaction.atomic
 def challenge_comment_unhide(*, comment: ChallengeComment, actor: User) -> ChallengeComment:
     if not permissions.can_moderate(actor):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quartiers40.core.db import lock_row, unique_slug
+from quartiers40.core.pagecache import bumps_cache_version
 from quartiers40.core.services import action_log_record
 from quartiers40.members.models import Organisation, User
 from quartiers40.members.permissions import is_coordination
@@ -67,6 +68,7 @@ def _check_place(qpvs: list[QPV], commune_name: str) -> None:
         )
 
 
+@bumps_cache_version("challenges")
 @transaction.atomic
 def challenge_post(
     *,
@@ -152,6 +154,7 @@ def challenge_post(
     return challenge
 
 
+@bumps_cache_version("challenges")
 @transaction.atomic
 def challenge_update(
     *,
@@ -212,6 +215,7 @@ def challenge_update(
     return changed
 
 
+@bumps_cache_version("challenges")
 @transaction.atomic
 def challenge_attachment_add(
     *, challenge: Challenge, actor: User, file: File, title: str
@@ -230,6 +234,7 @@ def challenge_attachment_add(
     return attachment
 
 
+@bumps_cache_version("challenges")
 @transaction.atomic
 def challenge_attachment_remove(*, attachment: ChallengeAttachment, actor: User) -> None:
     if not permissions.can_edit_challenge(actor, attachment.challenge):

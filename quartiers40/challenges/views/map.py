@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from quartiers40.core.maps import map_tiles, map_tiles_allowed
+from quartiers40.core.pagecache import public_page_cache
 
 from .. import exports
 from ..forms import SORT_NEWEST
@@ -20,6 +21,7 @@ from ._common import catalogue, filters_of, query_without_page
 MAP_DATA_MAX_AGE = 300
 
 
+@public_page_cache(depends=("challenges", "territories", "members"))
 @require_GET
 def challenge_map(request):
     # The list's filters, without the sort (meaningless on a map).
@@ -48,6 +50,7 @@ def challenge_map(request):
     )
 
 
+@public_page_cache(depends=("challenges", "territories", "members"))
 @require_GET
 def challenge_map_data(request):
     """The points of the map page, with the same filters: JSON for `core/points-map.js`."""

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from quartiers40.core.pagecache import public_page_cache
 from quartiers40.territories.selectors import qpv_summary_get
 
 from .. import permissions, selectors
@@ -15,6 +16,7 @@ from ._common import catalogue, challenge_or_404, filters_of, query_without_page
 PAGE_SIZE = 20
 
 
+@public_page_cache(depends=("challenges", "territories", "members", "projects"))
 def challenge_list(request):
     filters, values, is_filtered = filters_of(request)
     challenges = catalogue(values, sort=values.get("sort") or "supports")
@@ -34,6 +36,7 @@ def challenge_list(request):
     )
 
 
+@public_page_cache(depends=("challenges", "territories", "members", "projects"))
 def challenge_detail(request, slug: str):
     challenge = challenge_or_404(slug)
     if challenge.merged_into_id is not None:

@@ -12,6 +12,7 @@ from quartiers40.challenges.models import Challenge
 from quartiers40.core.db import lock_row
 from quartiers40.core.emails import email_each
 from quartiers40.core.links import absolute_url
+from quartiers40.core.pagecache import bumps_cache_version
 from quartiers40.members.models import Organisation, User
 from quartiers40.projects.models import Project
 
@@ -36,6 +37,7 @@ def _owner_required() -> str:
     return _("Indiquez qui s'en charge : une organisation ou une personne.")
 
 
+@bumps_cache_version("meetings")
 @transaction.atomic
 def action_item_create(
     *,
@@ -81,6 +83,7 @@ def action_item_create(
     return item
 
 
+@bumps_cache_version("meetings")
 @transaction.atomic
 def action_item_update(*, item: ActionItem, actor: User, **fields: Any) -> ActionItem:
     """Organisers change what, who, by when (the fields given; a partial update)."""
@@ -100,6 +103,7 @@ def action_item_update(*, item: ActionItem, actor: User, **fields: Any) -> Actio
     return item
 
 
+@bumps_cache_version("meetings")
 @transaction.atomic
 def action_item_set_status(
     *, item: ActionItem, actor: User, status: str, note: str | None = None

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from quartiers40.challenges.models import Challenge
 from quartiers40.core.emails import email_send
 from quartiers40.core.links import absolute_url
+from quartiers40.core.pagecache import bumps_cache_version
 from quartiers40.members.models import User
 from quartiers40.projects.models import Project
 
@@ -21,6 +22,7 @@ from ..models import AgendaItem, Edition, PitchApplication
 from ._shared import edition_lock, log
 
 
+@bumps_cache_version("meetings")
 @transaction.atomic
 def pitch_apply(
     *,
@@ -63,6 +65,7 @@ def _next_order(edition: Edition) -> int:
     return (edition.agenda_items.aggregate(top=Max("order"))["top"] or 0) + 1
 
 
+@bumps_cache_version("meetings")
 @transaction.atomic
 def pitch_decide(*, pitch: PitchApplication, actor: User, accept: bool) -> PitchApplication:
     """Accept (the pitch becomes an agenda item at the end) or decline an application."""
@@ -96,6 +99,7 @@ def pitch_decide(*, pitch: PitchApplication, actor: User, accept: bool) -> Pitch
     return pitch
 
 
+@bumps_cache_version("meetings")
 @transaction.atomic
 def agenda_item_save(
     *,
@@ -134,6 +138,7 @@ def agenda_item_save(
     return item
 
 
+@bumps_cache_version("meetings")
 @transaction.atomic
 def agenda_item_delete(*, item: AgendaItem, actor: User) -> None:
     if not permissions.can_edit_agenda(actor, item.edition):
@@ -152,6 +157,7 @@ def _renumber(items: list[AgendaItem]) -> None:
             other.save(update_fields=["order"])
 
 
+@bumps_cache_version("meetings")
 @transaction.atomic
 def agenda_item_move(*, item: AgendaItem, actor: User, up: bool) -> None:
     """Swap with the neighbour above (or below); renumbers the agenda 1..n."""

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from quartiers40.core.pagecache import bumps_cache_version
 from quartiers40.members.models import User
 
 from .. import permissions
@@ -37,6 +38,7 @@ EDITION_EDITABLE_FIELDS = (
 )
 
 
+@bumps_cache_version("meetings")
 @transaction.atomic
 def edition_create(
     *,
@@ -83,6 +85,7 @@ def edition_create(
     return edition
 
 
+@bumps_cache_version("meetings")
 @transaction.atomic
 def edition_update(
     *, edition: Edition, actor: User, organisers: Iterable[User] | None = None, **fields: Any
@@ -107,6 +110,7 @@ def edition_update(
     return edition
 
 
+@bumps_cache_version("meetings")
 @transaction.atomic
 def edition_publish(*, edition: Edition, actor: User) -> Edition:
     edition_lock(edition)
@@ -127,6 +131,7 @@ def edition_publish(*, edition: Edition, actor: User) -> Edition:
     return edition
 
 
+@bumps_cache_version("meetings")
 @transaction.atomic
 def edition_cancel(*, edition: Edition, actor: User, reason: str) -> Edition:
     """Cancel an edition; everyone registered (waiting list included) is told by e-mail.

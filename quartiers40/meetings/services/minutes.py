@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from quartiers40.core.pagecache import bumps_cache_version
 from quartiers40.members.models import User
 
 from .. import permissions
@@ -17,6 +18,7 @@ from ._shared import edition_lock, log
 MAX_RESOURCES_PER_EDITION = 20
 
 
+@bumps_cache_version("meetings")
 @transaction.atomic
 def edition_minutes_save(
     *,
@@ -52,6 +54,7 @@ def edition_minutes_save(
     return edition
 
 
+@bumps_cache_version("meetings")
 @transaction.atomic
 def edition_resource_add(
     *,
@@ -83,6 +86,7 @@ def edition_resource_add(
     return resource
 
 
+@bumps_cache_version("meetings")
 @transaction.atomic
 def edition_resource_delete(*, resource: EditionResource, actor: User) -> None:
     if not permissions.can_publish_minutes(actor, resource.edition):

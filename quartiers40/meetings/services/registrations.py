@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from quartiers40.core.pagecache import bumps_cache_version
 from quartiers40.members.models import User
 
 from .. import permissions
@@ -149,6 +150,7 @@ def _registration_add(
     return registration
 
 
+@bumps_cache_version("meetings")
 @transaction.atomic
 def registration_create(
     *,
@@ -174,6 +176,7 @@ def registration_create(
     return _registration_add(edition, registration, actor=actor, take_seat=True, now=now)
 
 
+@bumps_cache_version("meetings")
 @transaction.atomic
 def registration_create_for_guest(
     *,
@@ -208,6 +211,7 @@ def registration_create_for_guest(
     return _registration_add(edition, registration, actor=None, take_seat=False, now=now)
 
 
+@bumps_cache_version("meetings")
 @transaction.atomic
 def registration_create_on_behalf(
     *,
@@ -241,6 +245,7 @@ def registration_create_on_behalf(
     return _registration_add(edition, registration, actor=actor, take_seat=True, now=now)
 
 
+@bumps_cache_version("meetings")
 @transaction.atomic
 def registration_confirm_email(
     *, registration: Registration, now: datetime | None = None
@@ -333,6 +338,7 @@ def _cancel(
     return registration
 
 
+@bumps_cache_version("meetings")
 @transaction.atomic
 def registration_cancel(
     *, registration: Registration, actor: User, now: datetime | None = None
@@ -344,6 +350,7 @@ def registration_cancel(
     return _cancel(registration, actor=actor, from_link=False, now=now)
 
 
+@bumps_cache_version("meetings")
 @transaction.atomic
 def registration_cancel_from_link(
     *, registration: Registration, actor: Any = None, now: datetime | None = None
@@ -355,6 +362,7 @@ def registration_cancel_from_link(
     return _cancel(registration, actor=actor, from_link=True, now=now)
 
 
+@bumps_cache_version("meetings")
 def registration_accept_offer(
     *, registration: Registration, now: datetime | None = None
 ) -> Registration:
@@ -397,6 +405,7 @@ def _expire(edition: Edition, registration: Registration, *, now: datetime) -> N
     offer_free_seats(edition, registration.attendance, now=now)
 
 
+@bumps_cache_version("meetings")
 def registration_offers_expire(*, now: datetime) -> int:
     """Expire the offers whose deadline passed; each freed seat goes to the next person.
 
@@ -420,6 +429,7 @@ def registration_offers_expire(*, now: datetime) -> int:
     return expired
 
 
+@bumps_cache_version("meetings")
 @transaction.atomic
 def registration_check_in(
     *, registration: Registration, actor: User, present: bool = True, now: datetime | None = None

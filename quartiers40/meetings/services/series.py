@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from quartiers40.core.emails import email_each, email_send
 from quartiers40.core.links import absolute_url
+from quartiers40.core.pagecache import bumps_cache_version
 from quartiers40.members.models import Organisation, User
 
 from .. import permissions
@@ -16,6 +17,7 @@ from ..models import Series
 from ._shared import log, meetings_slug
 
 
+@bumps_cache_version("meetings")
 @transaction.atomic
 def series_create(
     *,
@@ -78,11 +80,13 @@ def _decide_series(*, series: Series, actor: User, transition: str, reason: str)
     return series
 
 
+@bumps_cache_version("meetings")
 @transaction.atomic
 def series_approve(*, series: Series, actor: User) -> Series:
     return _decide_series(series=series, actor=actor, transition="approve", reason="")
 
 
+@bumps_cache_version("meetings")
 @transaction.atomic
 def series_refuse(*, series: Series, actor: User, reason: str) -> Series:
     reason = (reason or "").strip()

@@ -4,12 +4,19 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from quartiers40.core.pagecache import PUBLIC_TOPICS, public_page_cache
+
 from .. import permissions, selectors
 from ..forms import EditionFilterForm, RegistrationForm
 from ..models import Series
 from ._shared import visible_edition
 
+# An edition becomes past, or closes its registrations, with time alone: its pages are kept
+# for two minutes at most.
+PAGE_CACHE_SECONDS = 120
 
+
+@public_page_cache(depends=("meetings", "members"), timeout=PAGE_CACHE_SECONDS)
 def edition_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     series_list = selectors.series_public()
@@ -58,6 +65,7 @@ def series_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@public_page_cache(depends=PUBLIC_TOPICS, timeout=PAGE_CACHE_SECONDS)
 def edition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     edition = visible_edition(request, slug)
     user = request.user

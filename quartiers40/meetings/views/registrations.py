@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from quartiers40.core.forms import error_text, form_errors_apply
 from quartiers40.core.ratelimit import client_ip, rate_limit_check
@@ -23,7 +24,18 @@ from ._shared import registration_by_token, visible_edition
 REGISTRATION_RATE_SCOPE = "meeting_registration_ip"
 
 
+@csrf_exempt
 def register(request: HttpRequest, slug: str) -> HttpResponse:
+    """Register for an edition. A signed-in person's form is checked against CSRF as
+    everywhere; a guest's form, on the edition's cached public page, carries no token: a
+    forged one could only send a name and an address its author typed, which then waits
+    for a confirmation from that mailbox (and counts against the rate limit)."""
+    if request.user.is_authenticated:
+        return _register_signed_in(request, slug)
+    return _register(request, slug)
+
+
+def _register(request: HttpRequest, slug: str) -> HttpResponse:
     edition = visible_edition(request, slug)
     user = request.user
     if user.is_authenticated:
@@ -60,6 +72,9 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
                     )
                 return redirect("meetings:registration_manage", token=registration.token)
     return render(request, "meetings/register.html", {"edition": edition, "form": form})
+
+
+_register_signed_in = csrf_protect(_register)
 
 
 @login_required

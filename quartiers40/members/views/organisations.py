@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from quartiers40.core.forms import error_text, form_errors_apply
+from quartiers40.core.pagecache import PUBLIC_TOPICS, public_page_cache
 from quartiers40.core.sections import ORGANISATION_PAGE, sections_for
 from quartiers40.core.selectors import action_log_for
 from quartiers40.territories.selectors import qpv_summary_get
@@ -30,6 +31,7 @@ from ..models import Invitation, MembershipRequest, Organisation, OrganisationMe
 PAGE_SIZE = 20
 
 
+@public_page_cache(depends=("members", "territories"))
 def directory(request):
     filters = DirectoryFilterForm(request.GET or None)
     values = filters.cleaned_data if filters.is_valid() else {}
@@ -53,6 +55,7 @@ def directory(request):
     )
 
 
+@public_page_cache(depends=PUBLIC_TOPICS)
 def organisation_detail(request, slug: str):
     organisation = get_object_or_404(selectors.organisation_with_qpvs(), slug=slug)
     if not permissions.can_view_organisation(request.user, organisation):

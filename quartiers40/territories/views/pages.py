@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from quartiers40.core.maps import map_tiles, map_tiles_allowed
+from quartiers40.core.pagecache import PUBLIC_TOPICS, public_page_cache
 from quartiers40.core.sections import QPV_PAGE, sections_for
 
 from .. import selectors
@@ -33,6 +34,7 @@ SUGGESTIONS_MAX = 12
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
+@public_page_cache(depends=("territories",))
 @require_GET
 def directory(request):
     filters = QPVDirectoryFilterForm(request.GET or None)
@@ -59,6 +61,7 @@ def directory(request):
     return map_tiles_allowed(response)
 
 
+@public_page_cache(depends=PUBLIC_TOPICS)
 @require_GET
 def detail(request, code: str):
     qpv = selectors.qpv_page_get(code=code.upper())

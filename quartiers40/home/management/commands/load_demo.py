@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from quartiers40.core.demo import demo_load, demo_reset
+from quartiers40.core.pagecache import PUBLIC_TOPICS, cache_version_bump
 from quartiers40.members.demo import DEMO_ACCOUNTS
 from quartiers40.members.models import User
 from quartiers40.territories.models import QPV
@@ -41,6 +42,8 @@ class Command(BaseCommand):
             if reset:
                 demo_reset()
             pieces = demo_load(seed=SEED)
+            # Written around the services: every public page is rendered again.
+            cache_version_bump(*PUBLIC_TOPICS)
         self.stdout.write(
             self.style.SUCCESS(f"Démonstration chargée : {', '.join(pieces)} (fictifs).")
         )
