@@ -42,7 +42,7 @@ PAGE_PREFIX = "pagecache:page:"
 ALLOWED_VARY = {"accept-language", "cookie"}
 CSRF_FIELD = b"csrfmiddlewaretoken"
 # Every topic a public page can show; an app adds its own (`depends=(*PUBLIC_TOPICS, "x")`).
-PUBLIC_TOPICS = ("members", "territories", "projects", "challenges", "meetings")
+PUBLIC_TOPICS = ("members", "territories", "projects", "challenges", "meetings", "opportunities")
 
 View = Callable[..., HttpResponse]
 P = ParamSpec("P")

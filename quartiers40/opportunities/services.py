@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from quartiers40.core.db import lock_row, unique_slug
 from quartiers40.core.emails import email_each, email_send
 from quartiers40.core.links import absolute_url
+from quartiers40.core.pagecache import bumps_cache_version
 from quartiers40.core.services import action_log_record, fields_apply
 from quartiers40.members.models import Organisation, OrganisationMembership, User
 from quartiers40.territories.clients.geocoding import GeocodingStatus, geocode
@@ -208,6 +209,7 @@ def _places_signature(opportunity: Opportunity) -> list[str]:
 # --- Writing an opportunity ----------------------------------------------------------
 
 
+@bumps_cache_version("opportunities")
 @transaction.atomic
 def opportunity_create(
     *,
@@ -240,6 +242,7 @@ def opportunity_create(
     return opportunity
 
 
+@bumps_cache_version("opportunities")
 @transaction.atomic
 def opportunity_update(
     *,
@@ -293,6 +296,7 @@ def _check_publishable(opportunity: Opportunity, *, today: date) -> None:
         raise ValidationError(missing)
 
 
+@bumps_cache_version("opportunities")
 @transaction.atomic
 def opportunity_publish(*, opportunity: Opportunity, actor: User) -> Opportunity:
     """Publish now (member organisation or team), or send to the team (new organisation).
@@ -322,6 +326,7 @@ def opportunity_publish(*, opportunity: Opportunity, actor: User) -> Opportunity
     return opportunity
 
 
+@bumps_cache_version("opportunities")
 @transaction.atomic
 def opportunity_approve(*, opportunity: Opportunity, actor: User) -> Opportunity:
     step = OPPORTUNITY_WORKFLOW.check(opportunity, "approve", actor=actor)
@@ -339,6 +344,7 @@ def opportunity_approve(*, opportunity: Opportunity, actor: User) -> Opportunity
     return opportunity
 
 
+@bumps_cache_version("opportunities")
 @transaction.atomic
 def opportunity_return(*, opportunity: Opportunity, actor: User, comments: str) -> Opportunity:
     comments = (comments or "").strip()
@@ -357,6 +363,7 @@ def opportunity_return(*, opportunity: Opportunity, actor: User, comments: str) 
     return opportunity
 
 
+@bumps_cache_version("opportunities")
 @transaction.atomic
 def opportunity_withdraw(*, opportunity: Opportunity, actor: User, reason: str = "") -> Opportunity:
     step = OPPORTUNITY_WORKFLOW.check(opportunity, "withdraw", actor=actor)
@@ -366,6 +373,7 @@ def opportunity_withdraw(*, opportunity: Opportunity, actor: User, reason: str =
     return opportunity
 
 
+@bumps_cache_version("opportunities")
 @transaction.atomic
 def opportunity_reopen(*, opportunity: Opportunity, actor: User) -> Opportunity:
     """An expired item published again, once its provider gave it new dates."""
@@ -406,6 +414,7 @@ def opportunities_over(*, today: date):
     )
 
 
+@bumps_cache_version("opportunities")
 def opportunities_expire(*, now: datetime | None = None) -> int:
     """Expire every published item that is over; each in its own transaction."""
     now = now or timezone.now()
@@ -681,6 +690,7 @@ def opportunity_import_upsert(
     return UpsertResult(outcome, opportunity)
 
 
+@bumps_cache_version("opportunities")
 def opportunities_source_withdraw_missing(
     *, source: str, seen_ids: Iterable[str], now: datetime | None = None
 ) -> int:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from quartiers40.core.forms import form_errors_apply
 from quartiers40.core.maps import map_tiles, map_tiles_allowed
+from quartiers40.core.pagecache import public_page_cache
 from quartiers40.core.ratelimit import client_ip, rate_limit_check
 from quartiers40.members.models import OrganisationMembership
 
@@ -502,6 +503,7 @@ def _map_filtered(request):
 
 
 @require_GET
+@public_page_cache(depends=("opportunities", "territories", "members"))
 def map_page(request):
     """The opportunities on the map of their QPVs; the page lists the same QPVs as text."""
     filters, values, opportunities = _map_filtered(request)
@@ -524,6 +526,7 @@ def map_page(request):
 
 
 @require_GET
+@public_page_cache(depends=("opportunities", "territories", "members"))
 def map_data(request):
     """The points of the map page, with the same filters: JSON for `core/points-map.js`."""
     _filters, _values, opportunities = _map_filtered(request)
