@@ -57,7 +57,12 @@ THEME_VALUES = [code for code, _label in THEME_CHOICES]
 
 # name, type, description, extra constraints; the order of the CSV columns.
 COLUMNS: tuple[tuple[str, str, str, dict], ...] = (
-    ("id", "integer", "Identifiant numérique de l'opportunité.", {"required": True, "unique": True}),
+    (
+        "id",
+        "integer",
+        "Identifiant numérique de l'opportunité.",
+        {"required": True, "unique": True},
+    ),
     ("slug", "string", "Identifiant d'adresse.", {"required": True, "unique": True}),
     ("url", "string", "Adresse de la page de l'opportunité.", {"required": True}),
     (
@@ -495,7 +500,8 @@ def di_conditions_acces(opportunity: Opportunity) -> str | None:
         lines.append(_("%(seats)d places.") % {"seats": opportunity.seats})
     if opportunity.deadline:
         lines.append(
-            _("Inscription jusqu'au %(date)s.") % {"date": opportunity.deadline.strftime("%d/%m/%Y")}
+            _("Inscription jusqu'au %(date)s.")
+            % {"date": opportunity.deadline.strftime("%d/%m/%Y")}
         )
     return _di_text(opportunity.access_conditions, " ".join(lines))
 

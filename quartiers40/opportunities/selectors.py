@@ -42,6 +42,11 @@ class Criteria:
     level: int | None = None  # the person's highest diploma (Level)
     lives_in_qpv: bool | None = None  # None: unknown (no point given)
     include_remote: bool = True
+    # Where and who (the API's filters; empty: any).
+    qpv_code: str = ""  # a place in or near this QPV
+    commune_code: str = ""  # a place in this commune (INSEE code)
+    department: str = ""  # a place in this department (93, 2A, 971…)
+    organisation_id: int | None = None
 
 
 @dataclass
@@ -91,6 +96,17 @@ def opportunities_filter(
         queryset = queryset.filter(level_required__lte=criteria.level)
     if criteria.lives_in_qpv is False:
         queryset = queryset.exclude(qpv_priority=QPVPriority.ONLY)
+    places = OpportunityPlace.objects.all()
+    if criteria.qpv_code:
+        places = places.filter(qpv_links__qpv__code=criteria.qpv_code)
+    if criteria.commune_code:
+        places = places.filter(commune_code=criteria.commune_code)
+    if criteria.department:
+        places = places.filter(commune_code__startswith=criteria.department)
+    if criteria.qpv_code or criteria.commune_code or criteria.department:
+        queryset = queryset.filter(pk__in=places.values("opportunity_id"))
+    if criteria.organisation_id is not None:
+        queryset = queryset.filter(organisation_id=criteria.organisation_id)
     # A deadline passed today is not offered any more, even before the nightly expiry.
     queryset = queryset.exclude(deadline__lt=today)
     return queryset

@@ -59,7 +59,10 @@ def catalogue(settings):
         title='Atelier "CV", en ligne ; -20 %',
         description="Ligne 1\nLigne 2, avec virgule",
         kind=OpportunityKind.WORKSHOP,
-        themes=["numerique--maitriser-les-fondamentaux-du-numerique", "preparer-sa-candidature--realiser-un-cv-et-ou-une-lettre-de-motivation"],
+        themes=[
+            "numerique--maitriser-les-fondamentaux-du-numerique",
+            "preparer-sa-candidature--realiser-un-cv-et-ou-une-lettre-de-motivation",
+        ],
         cost=Cost.COVERED,
         how_to_go=[HowToGo.COME, HowToGo.CALL],
         contact_email="boite.secrete@exemple.fr",

@@ -27,7 +27,9 @@ from tests.opportunities.factories import OpportunityFactory, PlaceFactory
 pytestmark = pytest.mark.django_db
 
 # The reference data beside the repository (read-only, never copied in).
-SHARED = (Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "opportunities").resolve()
+SHARED = (
+    Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "opportunities"
+).resolve()
 DI_SCHEMAS = SHARED / "data-inclusion"
 STRUCTURES_URL = "/opportunites/export/data-inclusion/structures.json"
 SERVICES_URL = "/opportunites/export/data-inclusion/services.json"
@@ -253,5 +255,5 @@ def test_kinds_situations_and_themes_map_to_schema_values():
 
     assert set(KIND_TO_DI_TYPE.values()) <= set(TypeService)
     assert set(SITUATION_TO_PUBLIC.values()) <= set(Public)
-    assert THEME_CODES == set(Thematique)
+    assert set(Thematique) == THEME_CODES
     assert exports.di_id("abc") == "quartiers-4-0--abc"
