@@ -13,6 +13,7 @@ from quartiers40.opportunities.enums import (
     Situation,
 )
 from quartiers40.opportunities.models import ImportedStructure, Opportunity, OpportunityPlaceQPV
+from quartiers40.territories.lookup import qpv_index_invalidate
 from tests.members.factories import (
     CoordinatorFactory,
     MembershipFactory,
@@ -288,6 +289,14 @@ NEW = {
 @pytest.fixture(autouse=True)
 def _no_geocoder(settings):
     settings.GEOCODER_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
+def _fresh_qpv_index():
+    """Creating places looks QPVs up: the process-wide index must not outlive the test."""
+    qpv_index_invalidate()
+    yield
+    qpv_index_invalidate()
 
 
 def test_anonymous_cannot_write(client, provider):

@@ -5,6 +5,7 @@ from quartiers40.members.enums import OrganisationStatus, Role
 from quartiers40.opportunities import services
 from quartiers40.opportunities.enums import HowToGo, InterestStatus, OpportunityStatus
 from quartiers40.opportunities.records import ImportedItem, PlaceInput, StructureRecord
+from quartiers40.territories.lookup import qpv_index_invalidate
 from tests.members.factories import MembershipFactory, OrganisationFactory
 from tests.territories.factories import QPVFactory, box
 
@@ -27,6 +28,7 @@ def _member(status=OrganisationStatus.MEMBER):
 
 def test_member_organisation_publishes_at_once_and_place_gets_its_qpv():
     QPVFactory(code="QN07501T", geometry=box(2.35, 48.88))
+    qpv_index_invalidate()  # another test of this process may have built the index without it
     user, organisation = _member()
     opportunity = services.opportunity_create(
         actor=user,
