@@ -526,3 +526,29 @@ def test_openapi_lists_the_endpoints(client):
         "page",
         "page_size",
     } == parameters
+
+
+def test_near_interleaves_the_latest_remote_items_up_to_a_cap(client, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from quartiers40.opportunities import selectors
+
+    monkeypatch.setattr(selectors, "REMOTE_MAX_NEAR", 2)
+    people = [_at(100 * (i + 1)) for i in range(4)]
+    now = timezone.now()
+    remotes = [
+        OpportunityFactory(is_remote=True, last_updated_at=now - timedelta(days=i))
+        for i in range(4)
+    ]
+    body = client.get(f"{LIST_URL}?near={HOME[0]},{HOME[1]}").json()
+    assert body["count"] == 6
+    assert [item["slug"] for item in body["items"]] == [
+        people[0].slug,
+        people[1].slug,
+        people[2].slug,
+        remotes[0].slug,
+        people[3].slug,
+        remotes[1].slug,
+    ]
