@@ -21,6 +21,7 @@ urlpatterns = [
     path("rencontres/", include("quartiers40.meetings.urls")),
     path("defis/", include("quartiers40.challenges.urls_open_data")),
     path("defis/", include("quartiers40.challenges.urls")),
+    path("opportunites/", include("quartiers40.opportunities.urls_open_data")),
     path("opportunites/", include("quartiers40.opportunities.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -19,7 +19,15 @@ from ninja.renderers import JSONRenderer
 
 from . import errors
 from .openapi import openapi_document_complete
-from .routers import challenges, me, meetings, organisations, projects, territories
+from .routers import (
+    challenges,
+    me,
+    meetings,
+    opportunities,
+    organisations,
+    projects,
+    territories,
+)
 from .throttling import ApiRateThrottle
 
 DESCRIPTION = """
@@ -105,5 +113,6 @@ api.add_router("/me/", me.router)
 api.add_router("/projects/", projects.router)
 api.add_router("/challenges/", challenges.router)
 api.add_router("/meetings/", meetings.router)
+api.add_router("/opportunities/", opportunities.router)
 # At the root: its paths are /qpv/…, and /qpv.geojson beside them.
 api.add_router("/", territories.router)

@@ -351,7 +351,13 @@ class Opportunity(models.Model):
                 name="opportunities_dates_in_order",
             ),
         ]
-        indexes = [models.Index(fields=["status", "is_remote"], name="opportunities_status_remote")]
+        # "Near me": remote items are counted and read latest first from this index.
+        indexes = [
+            models.Index(
+                fields=["status", "is_remote", "-last_updated_at", "id"],
+                name="opportunities_status_remote",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -433,8 +439,17 @@ class OpportunityPlace(models.Model):
         verbose_name = _("lieu")
         verbose_name_plural = _("lieux")
         ordering = ["pk"]
-        # "Near me" filters on a box of latitude, then longitude, among published items.
-        indexes = [models.Index(fields=["latitude", "longitude"], name="opportunities_place_point")]
+        # "Near me" filters on a box of latitude, then longitude, read from the index alone
+        # (it holds the item's id), then each item's nearest place by its id.
+        indexes = [
+            models.Index(
+                fields=["latitude", "longitude", "opportunity"], name="opportunities_place_point"
+            ),
+            models.Index(
+                fields=["opportunity", "latitude", "longitude"],
+                name="opportunities_place_of_item",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(longitude__isnull=True) & Q(latitude__isnull=True))

@@ -18,9 +18,9 @@ from typing import Any
 from django.db.models import (
     Avg,
     Count,
+    Exists,
     F,
     FloatField,
-    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -49,6 +49,10 @@ from .models import (
 )
 
 REMOTE_EVERY = 4  # one remote result after every three in-person ones
+# At most this many remote items (the latest updated) are interleaved in a search near a
+# point: more would drown what is near, and counting them all would cost each search a
+# read of every remote item (`opportunities_remote` lists them all).
+REMOTE_MAX_NEAR = 100
 METRES_PER_DEGREE_LAT = 111_132.0
 EARTH_METRES_PER_DEGREE_LON_AT_EQUATOR = 111_320.0
 
@@ -65,6 +69,11 @@ class Criteria:
     level: int | None = None  # the person's highest diploma (Level)
     lives_in_qpv: bool | None = None  # None: unknown (no point given)
     include_remote: bool = True
+    # Where and who (the API's filters; empty: any).
+    qpv_code: str = ""  # a place in or near this QPV
+    commune_code: str = ""  # a place in this commune (INSEE code)
+    department: str = ""  # a place in this department (93, 2A, 971…)
+    organisation_id: int | None = None
 
 
 @dataclass
@@ -114,6 +123,17 @@ def opportunities_filter(
         queryset = queryset.filter(level_required__lte=criteria.level)
     if criteria.lives_in_qpv is False:
         queryset = queryset.exclude(qpv_priority=QPVPriority.ONLY)
+    places = OpportunityPlace.objects.all()
+    if criteria.qpv_code:
+        places = places.filter(qpv_links__qpv__code=criteria.qpv_code)
+    if criteria.commune_code:
+        places = places.filter(commune_code=criteria.commune_code)
+    if criteria.department:
+        places = places.filter(commune_code__startswith=criteria.department)
+    if criteria.qpv_code or criteria.commune_code or criteria.department:
+        queryset = queryset.filter(pk__in=places.values("opportunity_id"))
+    if criteria.organisation_id is not None:
+        queryset = queryset.filter(organisation_id=criteria.organisation_id)
     # A deadline passed today is not offered any more, even before the nightly expiry.
     queryset = queryset.exclude(deadline__lt=today)
     return queryset
@@ -143,75 +163,67 @@ def opportunities_near(
     offset: int = 0,
     today: date | None = None,
 ) -> tuple[list[NearResult], int]:
-    """A page of results near a point and the total count: three queries, whatever the size.
+    """A page of results near a point and the total count: five queries at most, whatever
+    the number of results.
 
     In-person items are ordered by the distance to their nearest place within the radius;
-    remote ones (without a place in the radius) are interleaved.
+    remote ones (without a place in the radius) are interleaved, the latest updated first,
+    REMOTE_MAX_NEAR of them at most.
+
+    1. the (id, distance, remote) of every matching item with a place in the radius: the
+       places' box on the (latitude, longitude) index drives it, each item's nearest place
+       is an index look-up; sorted here;
+    2. the number of remote items without a place in the radius, REMOTE_MAX_NEAR at most;
+    3. the page's remote slice, read in the order of an index, stopping at the page;
+    4. the page's in-person items by id; 5. their places in the radius.
     """
     radius_m = radius_km * 1000
     min_lat, max_lat, min_lon, max_lon, k_lon = _box(lat, lon, radius_m)
     base = opportunities_filter(opportunities_public(), criteria, today=today)
-    places_in_box = OpportunityPlace.objects.filter(
-        opportunity=OuterRef("pk"),
-        latitude__gte=min_lat,
-        latitude__lte=max_lat,
-        longitude__gte=min_lon,
-        longitude__lte=max_lon,
-    )
-    nearest = (
-        places_in_box.annotate(d2=_squared_metres(lat, lon, k_lon))
-        .filter(d2__lte=radius_m * radius_m)
-        .order_by("d2")
-    )
-    in_person = (
-        base.filter(
-            places__latitude__gte=min_lat,
-            places__latitude__lte=max_lat,
-            places__longitude__gte=min_lon,
-            places__longitude__lte=max_lon,
+    in_radius = (
+        OpportunityPlace.objects.filter(
+            latitude__gte=min_lat,
+            latitude__lte=max_lat,
+            longitude__gte=min_lon,
+            longitude__lte=max_lon,
         )
-        .annotate(d2=Min(_squared_metres(lat, lon, k_lon, prefix="places__")))
+        .annotate(d2=_squared_metres(lat, lon, k_lon))
         .filter(d2__lte=radius_m * radius_m)
-        .annotate(nearest_place_id=Subquery(nearest.values("pk")[:1]))
     )
+    nearest_d2 = in_radius.filter(opportunity=OuterRef("pk")).order_by("d2").values("d2")[:1]
+    rows = sorted(
+        base.order_by()
+        .filter(pk__in=in_radius.values("opportunity_id"))
+        .annotate(nearest_d2=Subquery(nearest_d2, output_field=FloatField()))
+        .values_list("nearest_d2", "pk"),
+    )
+    n_person = len(rows)
+    # `IN (true)`, not `= true`: SQLite writes the latter as a bare column, which its planner
+    # cannot match against the (status, is_remote, -last_updated_at) index.
     remote = (
-        base.filter(is_remote=True).exclude(pk__in=in_person.values("pk"))
-        if criteria.include_remote
-        else base.none()
+        base.filter(is_remote__in=[True])
+        .exclude(Exists(in_radius.filter(opportunity=OuterRef("pk"))))
+        .order_by("-last_updated_at", "pk")
     )
-
-    # Count both, then read only the slice of each the page needs.
-    n_person = in_person.count()
-    n_remote = remote.count() if criteria.include_remote else 0
+    # Read in the index's order, stopping after REMOTE_MAX_NEAR: a constant cost.
+    n_remote = remote[:REMOTE_MAX_NEAR].count() if criteria.include_remote else 0
     total = n_person + n_remote
     order = _interleaved_slots(offset, limit, n_person, n_remote)
-    person_slots = [index for kind, index in order if kind == "p"]
+    person_rows = [rows[index] for kind, index in order if kind == "p"]
     remote_slots = [index for kind, index in order if kind == "r"]
-    people = (
-        list(in_person.order_by("d2", "pk")[person_slots[0] : person_slots[-1] + 1])
-        if person_slots
-        else []
-    )
-    remotes = (
-        list(remote.order_by("-last_updated_at", "pk")[remote_slots[0] : remote_slots[-1] + 1])
-        if remote_slots
-        else []
-    )
-    place_ids = [o.nearest_place_id for o in people if o.nearest_place_id]
-    places = (
-        {p.pk: p for p in OpportunityPlace.objects.filter(pk__in=place_ids)} if place_ids else {}
-    )
+    people = opportunities_public().in_bulk([pk for _d2, pk in person_rows]) if person_rows else {}
+    remotes = list(remote[remote_slots[0] : remote_slots[-1] + 1]) if remote_slots else []
+    places: dict[int, OpportunityPlace] = {}
+    if people:
+        for place in in_radius.filter(opportunity_id__in=list(people)).order_by("d2", "pk"):
+            places.setdefault(place.opportunity_id, place)
     results = []
-    p_iter, r_iter = iter(people), iter(remotes)
+    p_iter, r_iter = iter(person_rows), iter(remotes)
     for kind, _index in order:
         if kind == "p":
-            opportunity = next(p_iter)
+            d2, pk = next(p_iter)
             results.append(
-                NearResult(
-                    opportunity=opportunity,
-                    distance_m=math.sqrt(opportunity.d2),
-                    place=places.get(opportunity.nearest_place_id),
-                )
+                NearResult(opportunity=people[pk], distance_m=math.sqrt(d2), place=places.get(pk))
             )
         else:
             results.append(NearResult(opportunity=next(r_iter), distance_m=None))

@@ -30,6 +30,7 @@ def test_member_organisation_publishes_at_once_and_place_gets_its_qpv():
     # The QPV index is cached per process: another test may have built it without this QPV.
     qpv_index_invalidate()
     QPVFactory(code="QN07501T", geometry=box(2.35, 48.88))
+    qpv_index_invalidate()  # another test of this process may have built the index without it
     user, organisation = _member()
     opportunity = services.opportunity_create(
         actor=user,
