@@ -29,6 +29,7 @@ def _paginated_list_paths(schema: dict) -> list[str]:
         path
         for path, operations in schema["paths"].items()
         if "get" in operations
+        and "{" not in path  # lists under one object (its interests…) need it and a token
         and "page" in {parameter["name"] for parameter in operations["get"].get("parameters", [])}
     ]
 
