@@ -337,7 +337,14 @@ def opportunity_withdraw(request: HttpRequest, slug: str, payload: WithdrawIn | 
 @router.get(
     "/{slug}/interests/",
     auth=token_auth,
-    response={200: list[InterestOut], 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 429: ErrorOut},
+    response={
+        200: list[InterestOut],
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        422: ErrorOut,
+        429: ErrorOut,
+    },
     summary="Les personnes intéressées",
     description="Avec le contact de chacune : réservé à l'organisation qui propose "
     "l'opportunité et à l'équipe de coordination. Les plus récentes d'abord.",
