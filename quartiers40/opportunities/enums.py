@@ -167,7 +167,7 @@ HOW_TO_GO_TO_DI = {
     HowToGo.COME: "se-presenter",
     HowToGo.CALL: "telephoner",
     HowToGo.WRITE: "envoyer-un-courriel",
-    HowToGo.LINK: "utiliser-le-lien-mobilisation",
+    HowToGo.LINK: "utiliser-lien-mobilisation",
 }
 DI_TO_HOW_TO_GO = {value: key for key, value in HOW_TO_GO_TO_DI.items()}
 
