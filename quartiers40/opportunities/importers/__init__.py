@@ -4,23 +4,22 @@
 `runner.opportunities_import` writes them. docs/opportunities-import.md says it all.
 """
 
-import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import data_inclusion
+from . import data_inclusion, lamednum, lheo, template_csv
 from .base import ImportFileError, RowError, Unit
 
 FORMATS: dict[str, Callable[..., list]] = {
     "data-inclusion": data_inclusion.units,
+    "lamednum": lamednum.units,
+    "lheo": lheo.units,
+    "csv": template_csv.units,
 }
 
 
 def default_source(format: str, paths: Sequence[Path]) -> str:
-    """The source an import writes to when none is given (see the docs on withdrawals)."""
-    if format == "csv" and paths:
-        stem = re.sub(r"[^a-z0-9]+", "-", paths[0].stem.lower()).strip("-")
-        return f"csv-{stem}"[:100]
+    """The source an import writes to when none is given: the format's name."""
     return format
 
 

@@ -7,7 +7,6 @@ row giving an `ImportedItem` or a `RowError` that says, in French, what is wrong
 import codecs
 import csv
 import html
-import io
 import math
 import re
 import unicodedata
@@ -61,6 +60,25 @@ class Unit:
     total: int
     rows: Callable[[], Iterator[Row]]
     notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A file of several that cannot be read: nothing of it is imported, the others are."""
+
+    name: str
+    message: str
+
+
+def per_file(paths, read) -> list:
+    """`read(path)` for each path, a `Refused` for each that fails."""
+    result: list = []
+    for path in paths:
+        try:
+            result.extend(read(path))
+        except ImportFileError as error:
+            result.append(Refused(Path(path).name, error.message))
+    return result
 
 
 def max_bytes() -> int:
@@ -362,11 +380,3 @@ def https(url: str) -> str:
     if not re.match(r"^[a-z][a-z0-9+.-]*://", url, re.IGNORECASE):
         url = f"https://{url}"
     return url
-
-
-def json_text_size_error(name: str) -> ImportFileError:
-    return ImportFileError(_("Le fichier %(name)s n'est pas un JSON lisible.") % {"name": name})
-
-
-def io_text(data: bytes) -> io.StringIO:
-    return io.StringIO(data.decode("utf-8-sig"))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,9 +32,9 @@ from quartiers40.territories.conf import conf as territories_conf
 
 from .. import services
 from ..enums import GeocodingState
-from ..models import OpportunityPlace
+from ..models import Opportunity, OpportunityPlace
 from ..records import ImportedItem
-from .base import ImportFileError, Row, RowError, Unit
+from .base import ImportFileError, Refused, Row, RowError, Unit
 
 OUTCOMES = ("created", "updated", "unchanged", "restored")
 CHUNK = 500  # rows geocoded in one batch, then written
@@ -146,7 +146,9 @@ def _write_chunk(
                     item=item, now=now, geocode_missing=False, geocoded=geocoded
                 )
         except ValidationError as error:
-            report.errors.append(RowError(row.where, error_text(error), source_id=item.source_id))
+            report.errors.append(
+                RowError(row.where, validation_text(error), source_id=item.source_id)
+            )
             continue
         except DatabaseError as error:
             report.errors.append(
@@ -164,6 +166,20 @@ def _write_chunk(
             opportunity__source_id__in=[item.source_id for item in items],
             geocoding=GeocodingState.UNPLACED,
         ).count()
+
+
+def validation_text(error: ValidationError) -> str:
+    """A model's refusal with the fields it concerns ("« courriel de contact » : …")."""
+    if not hasattr(error, "error_dict"):
+        return error_text(error)
+    parts = []
+    for name, messages in error.message_dict.items():
+        try:
+            label = str(Opportunity._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:
+            label = name
+        parts.append(f"« {label} » : {' '.join(messages)}")
+    return " ".join(parts)
 
 
 def _chunks(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
@@ -222,8 +238,8 @@ def opportunities_import(
         report.withdrawal_skipped = _("un fichier n'a pas pu être lu")
         return report
     units = [unit for unit in unit_list if isinstance(unit, Unit)]
-    for refused in (unit for unit in unit_list if isinstance(unit, FileReport)):
-        report.files.append(refused)
+    for refused in (unit for unit in unit_list if isinstance(unit, Refused)):
+        report.files.append(FileReport(refused.name, refused=refused.message))
     total = sum(unit.total for unit in units)
     done = [0]
     seen: set[str] = set()
