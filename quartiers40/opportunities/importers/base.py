@@ -164,7 +164,13 @@ class CSVFile:
 
     def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
         """(line number, {column: value}) for each non-empty row, streamed."""
-        csv.field_size_limit(CSV_FIELD_LIMIT)
+        previous = csv.field_size_limit(CSV_FIELD_LIMIT)
+        try:
+            yield from self._rows()
+        finally:
+            csv.field_size_limit(previous)
+
+    def _rows(self) -> Iterator[tuple[int, dict[str, str]]]:
         with self.path.open(encoding=self.encoding, errors="replace", newline="") as handle:
             reader = csv.reader(handle, delimiter=self.delimiter)
             next(reader, None)
@@ -186,7 +192,14 @@ def csv_open(path: Path, *, delimiters: str = ";,") -> CSVFile:
     """Check the file, detect its encoding and separator, read its header, count its rows."""
     file_check(path)
     encoding = text_encoding(path)
-    csv.field_size_limit(CSV_FIELD_LIMIT)
+    previous = csv.field_size_limit(CSV_FIELD_LIMIT)
+    try:
+        return _csv_open(path, encoding, delimiters)
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _csv_open(path: Path, encoding: str, delimiters: str) -> CSVFile:
     with path.open(encoding=encoding, errors="replace", newline="") as handle:
         first = handle.readline()
         delimiter = csv_delimiter(first, candidates=delimiters)

@@ -234,7 +234,7 @@ def validation_messages(error: pydantic.ValidationError) -> list[str]:
             ) % {
                 "field": name,
                 "value": quoted(value),
-                "allowed": str(ctx.get("expected", "")).replace("'", ""),
+                "allowed": str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", "),
             }
             if name == "frais" and value in V0_FRAIS:
                 text += " " + _("C'est une valeur de la version 0 du schéma.")
