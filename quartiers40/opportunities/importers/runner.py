@@ -240,6 +240,18 @@ def opportunities_import(
     units = [unit for unit in unit_list if isinstance(unit, Unit)]
     for refused in (unit for unit in unit_list if isinstance(unit, Refused)):
         report.files.append(FileReport(refused.name, refused=refused.message))
+    return units_import(report, units, now=now, progress=progress)
+
+
+def units_import(
+    report: ImportReport,
+    units: Sequence[Unit],
+    *,
+    now: datetime,
+    progress: ProgressCallback | None = None,
+) -> ImportReport:
+    """Write the units read (files, or pages of an API) into `report`; see the module doc."""
+    dry_run = report.dry_run
     total = sum(unit.total for unit in units)
     done = [0]
     seen: set[str] = set()
@@ -273,10 +285,10 @@ def opportunities_import(
             report.seen_ids = seen
             if report.refused:
                 report.withdrawal_skipped = _("un fichier n'a pas pu être lu")
-            elif not partial:
+            elif not report.partial:
                 with transaction.atomic():
                     report.withdrawn = services.opportunities_source_withdraw_missing(
-                        source=source, seen_ids=seen, now=now
+                        source=report.source, seen_ids=seen, now=now
                     )
             if dry_run:
                 raise _DryRun
@@ -314,12 +326,12 @@ def report_lines(report: ImportReport) -> list[str]:
             _("%(n)s adresses non localisées (gardées sans point sur la carte).")
             % {"n": report.unplaced}
         )
-    if report.partial:
-        lines.append(_("Import partiel : les opportunités absentes du fichier restent en ligne."))
-    elif report.withdrawal_skipped:
+    if report.withdrawal_skipped:
         lines.append(
             _("Aucune opportunité retirée : %(why)s.") % {"why": report.withdrawal_skipped}
         )
+    elif report.partial:
+        lines.append(_("Import partiel : les opportunités absentes du fichier restent en ligne."))
     for file in report.files:
         if file.refused:
             lines.append(_("Fichier refusé, rien n'est importé : %(why)s") % {"why": file.refused})
