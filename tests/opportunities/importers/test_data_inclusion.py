@@ -174,3 +174,12 @@ def test_structures_alone_or_unreadable_file_refused(write_json, write_text):
 def test_validation_uses_the_pinned_schema():
     model, _notes, errors = record_read(service())
     assert isinstance(model, Service) and errors == []
+
+
+def test_our_how_to_go_slugs_are_the_schemas():
+    """Foundation fix: the schema's slug is `utiliser-lien-mobilisation`."""
+    from data_inclusion.schema.v1 import ModeMobilisation
+
+    from quartiers40.opportunities.enums import HOW_TO_GO_TO_DI
+
+    assert set(HOW_TO_GO_TO_DI.values()) <= {mode.value for mode in ModeMobilisation}
