@@ -9,7 +9,6 @@ from quartiers40.opportunities.enums import OpportunityStatus
 from quartiers40.opportunities.importers import api_refresh
 from quartiers40.opportunities.models import Opportunity
 from quartiers40.opportunities.tasks import opportunities_refresh_task
-from quartiers40.territories.lookup import qpv_index_invalidate
 from tests.opportunities.importers.conftest import DI_SERVICES, DI_STRUCTURES
 from tests.opportunities.test_client_data_inclusion import api, paged  # noqa: F401
 from tests.territories.conftest import Response, http_server  # noqa: F401
@@ -25,11 +24,8 @@ SERVICES = [
 
 
 @pytest.fixture(autouse=True)
-def _geocoder_off_and_fresh_index(settings):
+def _geocoder_off(settings):
     settings.GEOCODER_ENABLED = False
-    qpv_index_invalidate()
-    yield
-    qpv_index_invalidate()
 
 
 def test_refresh_reads_the_qpv_communes_and_imports(api):  # noqa: F811

@@ -6,7 +6,6 @@ from pathlib import Path
 import pytest
 
 from quartiers40.opportunities.importers.runner import opportunities_import, report_lines
-from quartiers40.territories.lookup import qpv_index_invalidate
 from tests.territories.conftest import http_server  # noqa: F401  (a real local HTTP server)
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -21,14 +20,6 @@ def _no_network_geocoder(settings):
     """Nothing leaves 127.0.0.1: tests that geocode point the adapter at a local server."""
     settings.GEOCODER_ENABLED = False
     settings.GEOCODER_RETRY_BACKOFF = 0
-
-
-@pytest.fixture(autouse=True)
-def _fresh_qpv_index():
-    """Places look their QPVs up: no index built here may outlive the test's database."""
-    qpv_index_invalidate()
-    yield
-    qpv_index_invalidate()
 
 
 def structure(**values) -> dict:
