@@ -264,6 +264,11 @@ LOGGING = {
 GEOCODER_ENABLED = env_bool("GEOCODER_ENABLED", True)
 GEOCODER_URL = env("GEOCODER_URL", "https://data.geopf.fr/geocodage")
 GEOCODER_TIMEOUT = float(env("GEOCODER_TIMEOUT", "5"))
+# The data·inclusion API v1 (services of the inclusion ecosystem), read around the QPVs by
+# `manage.py opportunities_refresh`; off unless enabled, with a token from data·inclusion.
+DATA_INCLUSION_API_ENABLED = env_bool("DATA_INCLUSION_API_ENABLED", False)
+DATA_INCLUSION_API_URL = env("DATA_INCLUSION_API_URL", "https://api.data.inclusion.gouv.fr")
+DATA_INCLUSION_API_TOKEN = env("DATA_INCLUSION_API_TOKEN")
 # Map tiles: the Géoplateforme's "Plan IGN" (public, free, no key), as XYZ through its WMTS.
 # MAP_TILES_ENABLED=false turns them off (perimeters on a plain background, no request
 # leaves the site); the page's CSP then allows no tile host at all.
