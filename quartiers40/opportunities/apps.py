@@ -7,7 +7,20 @@ class OpportunitiesConfig(AppConfig):
     verbose_name = _("Opportunités")
 
     def ready(self) -> None:
-        from . import provider_sections, sections
+        from quartiers40.core.demo import DemoLoader, demo_loader_register
+
+        from . import demo, provider_sections, sections
 
         sections.register()
         provider_sections.register()
+        demo_loader_register(
+            DemoLoader(
+                key="opportunities",
+                order=50,
+                load=demo.load,
+                reset=demo.reset,
+                summary={
+                    "opportunities": "{n} opportunités (formations, emplois, ateliers, aides)"
+                },
+            )
+        )

@@ -334,7 +334,8 @@ def _lheo_file(qpvs: list[QPV], rng: random.Random, directory: Path) -> Path:
 
 
 def _load_imported(*, rng: random.Random) -> int:
-    from .importers import import_files  # the same entry point as `manage.py import_opportunities`
+    # The same entry point as `manage.py import_opportunities`.
+    from .importers.runner import opportunities_import
 
     qpvs = [qpv for department in DEPARTMENTS for qpv in _qpvs(department)[:6]]
     if not qpvs:
@@ -344,10 +345,15 @@ def _load_imported(*, rng: random.Random) -> int:
         di_files = _di_files(qpvs[:30], rng, directory)
         lheo = _lheo_file(qpvs[::2][:20], rng, directory)
         reports = [
-            import_files(fmt="data-inclusion", paths=list(di_files), fictional=True),
-            import_files(fmt="lheo", paths=[lheo], source=DEMO_SOURCE_LHEO, fictional=True),
+            opportunities_import(
+                format="data-inclusion", paths=di_files, source=DEMO_SOURCE_DI, is_fictional=True
+            ),
+            opportunities_import(
+                format="lheo", paths=[lheo], source=DEMO_SOURCE_LHEO, is_fictional=True
+            ),
         ]
-    return sum(report.created + report.updated + report.unchanged for report in reports)
+    counts = [report.counts for report in reports]
+    return sum(c["created"] + c["updated"] + c["unchanged"] + c["restored"] for c in counts)
 
 
 def load(*, rng: random.Random) -> dict[str, int]:

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quartiers40.core.forms import error_text
+from quartiers40.core.pagecache import cache_version_bump
 from quartiers40.territories.clients.geocoding import (
     AddressQuery,
     GeocodingResult,
@@ -294,6 +295,8 @@ def units_import(
                 raise _DryRun
     except _DryRun:
         pass
+    else:
+        cache_version_bump("opportunities")  # once per import, not per row
     if progress:
         progress(total, total)
     return report
