@@ -240,7 +240,7 @@ def _di_files(qpvs: list[QPV], rng: random.Random, directory: Path) -> tuple[Pat
                 "source": DEMO_SOURCE_DI,
                 "structure_id": structure_id,
                 "id": f"{DEMO_SOURCE_DI}--service-{index}",
-                "nom": f"{name} – {qpv.commune_name}"[:150],
+                "nom": f"{name} – {qpv.commune_name or qpv.name}"[:150],
                 "description": (
                     f"{name}, au centre social du quartier {qpv.name}. Sans rendez-vous le "
                     "matin, sur rendez-vous l'après-midi. Service fictif de la démonstration."

@@ -10,7 +10,6 @@ from quartiers40.core.sections import (
     section_register,
 )
 
-from .forms_public import NearSearchForm
 from .selectors import opportunities_for_qpv, opportunities_of_organisation, opportunities_public
 
 OPPORTUNITIES_ON_QPV_PAGE = 6
@@ -19,6 +18,14 @@ OPPORTUNITIES_ON_HOME_PAGE = 3
 # "Within its area and a few km around": the places linked to the QPV (services link
 # those within 2 km).
 QPV_NEARBY_METRES = 2000
+
+
+def _near_form():
+    # Imported here: the form's place picker brings the geocoder (httpx), which commands
+    # such as qpv_check must not pay for at start-up (sections are registered then).
+    from .forms_public import NearSearchForm
+
+    return NearSearchForm()
 
 
 def qpv_section_context(qpv) -> dict:
@@ -52,7 +59,7 @@ def home_section_context(viewer) -> dict:
         "latest_opportunities": list(
             latest.order_by("-published_at", "pk")[:OPPORTUNITIES_ON_HOME_PAGE]
         ),
-        "near_form": NearSearchForm(),
+        "near_form": _near_form(),
     }
 
 

@@ -32,7 +32,6 @@ from django.utils import timezone
 
 from quartiers40.members.models import Organisation
 from quartiers40.members.permissions import is_coordination
-from quartiers40.territories.clients.geocoding import GeocodingStatus, geocode
 from quartiers40.territories.lookup import qpv_index, qpv_locate_point
 from quartiers40.territories.models import QPV, Commune
 from quartiers40.territories.selectors import qpv_directory, qpv_summary_get, qpvs_current
@@ -541,6 +540,8 @@ def search_place_resolve(
         return PlaceAnswer(place=place)
     if _POSTCODE_TEXT.match(text):
         return PlaceAnswer(problem=PlaceProblem.NOT_FOUND)
+    from quartiers40.territories.clients.geocoding import GeocodingStatus, geocode  # httpx late
+
     result = geocode(text)
     if result.status in (GeocodingStatus.OK, GeocodingStatus.UNCERTAIN) and result.located:
         assert result.lat is not None and result.lon is not None

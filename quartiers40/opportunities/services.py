@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,9 +18,11 @@ from quartiers40.core.links import absolute_url
 from quartiers40.core.pagecache import bumps_cache_version
 from quartiers40.core.services import action_log_record, fields_apply
 from quartiers40.members.models import Organisation, OrganisationMembership, User
-from quartiers40.territories.clients.geocoding import GeocodingResult, GeocodingStatus, geocode
 from quartiers40.territories.lookup import qpvs_within
 from quartiers40.territories.models import QPV
+
+if TYPE_CHECKING:  # the geocoder (httpx) is imported only where an address is geocoded
+    from quartiers40.territories.clients.geocoding import GeocodingResult
 
 from . import permissions
 from .enums import OPPORTUNITY_WORKFLOW, GeocodingState, InterestStatus, OpportunityStatus
@@ -105,10 +107,14 @@ def _place_located(place: PlaceInput) -> tuple[PlaceInput, str]:
     query = place.geocoding_query
     if not query:
         return place, GeocodingState.UNPLACED
+    from quartiers40.territories.clients.geocoding import geocode  # httpx only when needed
+
     return _place_from_result(place, geocode(query))
 
 
-def _place_from_result(place: PlaceInput, result: GeocodingResult) -> tuple[PlaceInput, str]:
+def _place_from_result(place: PlaceInput, result: "GeocodingResult") -> tuple[PlaceInput, str]:
+    from quartiers40.territories.clients.geocoding import GeocodingStatus
+
     if result.status == GeocodingStatus.OK and result.located:
         return (
             PlaceInput(
@@ -150,7 +156,7 @@ def opportunity_places_set(
     opportunity: Opportunity,
     places: Sequence[PlaceInput],
     geocode_missing: bool = True,
-    geocoded: Mapping[str, GeocodingResult] | None = None,
+    geocoded: Mapping[str, "GeocodingResult"] | None = None,
 ) -> list[OpportunityPlace]:
     """Replace the places; each gets its point (given or geocoded) and its QPVs near it.
 
@@ -620,7 +626,7 @@ def opportunity_import_upsert(
     item: ImportedItem,
     now: datetime | None = None,
     geocode_missing: bool = True,
-    geocoded: Mapping[str, GeocodingResult] | None = None,
+    geocoded: Mapping[str, "GeocodingResult"] | None = None,
 ) -> UpsertResult:
     """Create or update one imported item, by `(source, source_id)`: imports are idempotent.
 
