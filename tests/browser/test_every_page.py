@@ -11,6 +11,7 @@ from tests.browser.conftest import PHONE, assert_no_axe_violations, open_countin
 from tests.challenges.factories import ChallengeFactory
 from tests.meetings.factories import AgendaItemFactory, EditionFactory
 from tests.members.factories import CoordinatorFactory, MembershipFactory, ResidentFactory
+from tests.opportunities.factories import OpportunityFactory, PlaceFactory
 from tests.projects.factories import PublishedProjectFactory
 from tests.territories.factories import QPVFactory
 
@@ -34,7 +35,10 @@ def world(transactional_db):
     challenge.qpvs.add(qpv)
     edition = EditionFactory(title="Petit déj de l'IA de décembre")
     AgendaItemFactory(edition=edition, title="Accueil")
+    opportunity = OpportunityFactory(organisation=project.carrier, title="Atelier CV")
+    PlaceFactory(opportunity=opportunity, latitude=48.905, longitude=2.505)
     return {
+        "opportunity": opportunity,
         "qpv": qpv,
         "project": project,
         "challenge": challenge,
@@ -56,6 +60,9 @@ def _public_pages(world) -> dict[str, str]:
         "territories": reverse("territories:directory"),
         "qpv": reverse("territories:detail", args=[world["qpv"].code]),
         "qpv check": reverse("territories:check"),
+        "opportunities": reverse("opportunities:search") + "?lieu=QN09371M",
+        "opportunity": reverse("opportunities:detail", args=[world["opportunity"].slug]),
+        "opportunities map": reverse("opportunities:map"),
         "address file": reverse("territories_batch:upload"),
         "not found": "/nulle-part/",
     }
@@ -107,6 +114,13 @@ def test_the_forms_and_spaces_of_signed_in_people(sign_in_as, live_server, world
     member = sign_in_as(world["member"], viewport=PHONE)
     with _named("project form"):
         _check(member, live_server.url + reverse("projects:create"))
+    with _named("opportunity form"):
+        _check(member, live_server.url + reverse("opportunities:create"))
+    with _named("interests received"):
+        _check(
+            member,
+            live_server.url + reverse("opportunities:interests", args=[world["opportunity"].slug]),
+        )
     coordination = sign_in_as(CoordinatorFactory(), viewport=PHONE)
     for path in [reverse("members:moderation_queue"), reverse("challenges:moderation")]:
         with _named(path):

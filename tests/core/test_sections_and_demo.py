@@ -56,6 +56,7 @@ def test_every_app_registers_its_demo_loader_in_dependency_order():
         "projects",
         "challenges",
         "meetings",
+        "opportunities",
     ]
 
 
