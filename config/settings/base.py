@@ -269,6 +269,8 @@ GEOCODER_TIMEOUT = float(env("GEOCODER_TIMEOUT", "5"))
 DATA_INCLUSION_API_ENABLED = env_bool("DATA_INCLUSION_API_ENABLED", False)
 DATA_INCLUSION_API_URL = env("DATA_INCLUSION_API_URL", "https://api.data.inclusion.gouv.fr")
 DATA_INCLUSION_API_TOKEN = env("DATA_INCLUSION_API_TOKEN")
+# Largest file `manage.py import_opportunities` reads (50 MB).
+OPPORTUNITIES_IMPORT_MAX_BYTES = int(env("OPPORTUNITIES_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
 # Map tiles: the Géoplateforme's "Plan IGN" (public, free, no key), as XYZ through its WMTS.
 # MAP_TILES_ENABLED=false turns them off (perimeters on a plain background, no request
 # leaves the site); the page's CSP then allows no tile host at all.
