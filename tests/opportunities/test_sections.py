@@ -66,7 +66,7 @@ def test_qpv_page_shows_them_with_a_link_to_the_search(client, territory):
     assert "Atelier dans le quartier" in page
     assert "dans le quartier" in page
     assert f'href="{reverse("opportunities:search")}?qpv=QN07511M"' in response.content.decode()
-    # One section only: the placeholder is gone.
+    # One section only: the old stand-in text is gone.
     assert response.content.decode().count('id="qpv-opportunites"') == 1
 
 
