@@ -533,9 +533,9 @@ def test_near_interleaves_the_latest_remote_items_up_to_a_cap(client, monkeypatc
 
     from django.utils import timezone
 
-    from quartiers40.opportunities import selectors
+    from quartiers40.opportunities.selectors import near
 
-    monkeypatch.setattr(selectors, "REMOTE_MAX_NEAR", 2)
+    monkeypatch.setattr(near, "REMOTE_MAX_NEAR", 2)
     people = [_at(100 * (i + 1)) for i in range(4)]
     now = timezone.now()
     remotes = [

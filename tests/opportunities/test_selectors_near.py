@@ -3,7 +3,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from quartiers40.opportunities.enums import Cost, OpportunityKind
-from quartiers40.opportunities.selectors import Criteria, _interleaved_slots, opportunities_near
+from quartiers40.opportunities.selectors import Criteria, opportunities_near
+from quartiers40.opportunities.selectors.near import _interleaved_slots
 from tests.opportunities.factories import OpportunityFactory, PlaceFactory
 
 pytestmark = pytest.mark.django_db
