@@ -1,40 +1,34 @@
-"""The pages of the people who offer opportunities, and the coordination's review.
+"""The pages of the people who offer opportunities: create, edit, their own list.
 
 Every write goes through `services`; which buttons a page shows is the workflow's answer
-(`OPPORTUNITY_WORKFLOW.allowed`). One URL per action on an opportunity's page.
+(`OPPORTUNITY_WORKFLOW.allowed`). The actions on an opportunity's page are in
+`provider_actions`, the interests received in `provider_interests`.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
-from quartiers40.core.forms import error_text, form_errors_apply
-from quartiers40.core.spreadsheet import spreadsheet_writer
+from quartiers40.core.forms import form_errors_apply
 
 from .. import permissions, selectors, services
-from ..enums import OPPORTUNITY_WORKFLOW, InterestStatus, OpportunityStatus
+from ..enums import OPPORTUNITY_WORKFLOW, OpportunityStatus
 from ..forms import (
     PLACE_ROWS,
     ROWS_ADDED,
     SESSION_ROWS,
     OpportunityForm,
-    OutcomeForm,
-    ReturnForm,
-    WithdrawForm,
     place_formset,
     places_initial,
     session_formset,
     sessions_initial,
 )
-from ..models import Opportunity, OpportunityInterest
+from ..models import Opportunity
 from ..provider_sections import opportunities_by_status
+from .provider_common import _editable
 
 # The form's buttons: what to do once the fields are saved.
 THEN = "then"
@@ -44,28 +38,6 @@ ADD_PLACES = "add_places"
 ADD_SESSIONS = "add_sessions"
 # Where a service's error about these goes: beside the formset, not above the form.
 FORMSET_ERRORS = ("places", "sessions")
-
-
-def _opportunity(slug: str) -> Opportunity:
-    opportunity = selectors.opportunity_get_by_slug(slug=slug)
-    if opportunity is None:
-        raise Http404
-    return opportunity
-
-
-def _visible(request, slug: str) -> Opportunity:
-    """404 for what she may not even see; the callers then say 403 for what she may not do."""
-    opportunity = _opportunity(slug)
-    if not permissions.can_view_opportunity(request.user, opportunity):
-        raise Http404
-    return opportunity
-
-
-def _editable(request, slug: str) -> Opportunity:
-    opportunity = _visible(request, slug)
-    if not permissions.can_edit_opportunity(request.user, opportunity):
-        raise PermissionDenied
-    return opportunity
 
 
 def _publish_label(actions: set[str]) -> str:
@@ -365,250 +337,6 @@ def opportunity_edit(request, slug: str):
             return _after_save(request, opportunity)
     opportunity.refresh_from_db()
     return _form_page(request, page, opportunity)
-
-
-# --- One URL per action on the opportunity's page -------------------------------------
-
-
-@login_required
-@require_POST
-def opportunity_publish(request, slug: str):
-    """Publish (member organisation, team) or send to the team (new organisation)."""
-    opportunity = _visible(request, slug)
-    try:
-        services.opportunity_publish(opportunity=opportunity, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, error_text(error))
-        if permissions.can_edit_opportunity(request.user, opportunity):
-            return redirect("opportunities:edit", slug=opportunity.slug)
-        return redirect(opportunity.get_absolute_url())
-    if opportunity.status == OpportunityStatus.PUBLISHED:
-        messages.success(request, _("L'opportunité est publiée."))
-    else:
-        messages.success(
-            request, _("L'opportunité est envoyée à l'équipe de coordination, qui la relit.")
-        )
-    return redirect(opportunity.get_absolute_url())
-
-
-@login_required
-@require_POST
-def opportunity_reopen(request, slug: str):
-    opportunity = _visible(request, slug)
-    try:
-        services.opportunity_reopen(opportunity=opportunity, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, error_text(error))
-        if permissions.can_edit_opportunity(request.user, opportunity):
-            return redirect(reverse("opportunities:edit", kwargs={"slug": slug}) + "#groupe-quand")
-    else:
-        messages.success(request, _("L'opportunité est de nouveau publiée."))
-    return redirect(opportunity.get_absolute_url())
-
-
-@login_required
-def opportunity_withdraw(request, slug: str):
-    """A confirmation page (and an optional reason), then the withdrawal: no JavaScript."""
-    opportunity = _visible(request, slug)
-    if not OPPORTUNITY_WORKFLOW.can(opportunity, "withdraw", request.user):
-        if not permissions.can_withdraw_opportunity(request.user, opportunity):
-            raise PermissionDenied
-        messages.error(request, _("Cette opportunité est déjà retirée."))
-        return redirect(opportunity.get_absolute_url())
-    form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.opportunity_withdraw(
-                opportunity=opportunity, actor=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            messages.error(request, error_text(error))
-        else:
-            messages.success(
-                request, _("L'opportunité est retirée : plus personne ne la voit sur le site.")
-            )
-        return redirect("opportunities:mine")
-    return render(
-        request, "opportunities/provider/withdraw.html", {"opportunity": opportunity, "form": form}
-    )
-
-
-@login_required
-@require_POST
-def opportunity_approve(request, slug: str):
-    opportunity = _visible(request, slug)
-    if not permissions.can_review_opportunity(request.user, opportunity):
-        raise PermissionDenied
-    try:
-        services.opportunity_approve(opportunity=opportunity, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.success(request, _("L'opportunité est publiée ; son organisation est prévenue."))
-    return redirect(opportunity.get_absolute_url())
-
-
-@login_required
-def opportunity_return(request, slug: str):
-    """Send back with comments; the detail page posts here, this page shows a bad input."""
-    opportunity = _visible(request, slug)
-    if not permissions.can_review_opportunity(request.user, opportunity):
-        raise PermissionDenied
-    form = ReturnForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.opportunity_return(
-                opportunity=opportunity,
-                actor=request.user,
-                comments=form.cleaned_data["comments"],
-            )
-        except ValidationError as error:
-            messages.error(request, error_text(error))
-        else:
-            messages.success(
-                request, _("L'opportunité est renvoyée à son organisation avec vos commentaires.")
-            )
-        return redirect(opportunity.get_absolute_url())
-    return render(
-        request,
-        "opportunities/provider/return.html",
-        {"opportunity": opportunity, "form": form},
-        status=400 if form.errors else 200,
-    )
-
-
-# --- Interests received -----------------------------------------------------------------
-
-
-def _interests_opportunity(request, slug: str) -> Opportunity:
-    opportunity = _opportunity(slug)
-    if not permissions.can_view_interests(request.user, opportunity):
-        if permissions.can_view_opportunity(request.user, opportunity):
-            raise PermissionDenied
-        raise Http404
-    return opportunity
-
-
-def _outcome_form(interest: OpportunityInterest, data=None) -> OutcomeForm:
-    initial = {"note": interest.outcome_note}
-    if interest.status != InterestStatus.NEW:
-        initial["status"] = interest.status
-    return OutcomeForm(data, initial=initial, prefix=f"suite-{interest.pk}")
-
-
-def _interests_page(request, opportunity: Opportunity, *, bad_form=None, bad_pk=None):
-    """The list, those still to answer first; `bad_form` is shown again for `bad_pk`."""
-    received = sorted(
-        selectors.opportunities_received_interests(opportunity=opportunity),
-        key=lambda interest: interest.status != InterestStatus.NEW,
-    )
-    return render(
-        request,
-        "opportunities/provider/interests.html",
-        {
-            "opportunity": opportunity,
-            "interests": [
-                (interest, bad_form if interest.pk == bad_pk else _outcome_form(interest))
-                for interest in received
-            ],
-            "counts": {
-                status: sum(1 for interest in received if interest.status == status)
-                for status in InterestStatus.values
-            },
-            "breadcrumb": [
-                (_("Mes opportunités"), reverse("opportunities:mine")),
-                (opportunity.title, opportunity.get_absolute_url()),
-                (_("Personnes intéressées"), ""),
-            ],
-        },
-        status=400 if bad_form is not None else 200,
-    )
-
-
-@login_required
-def interests(request, slug: str):
-    """The people interested, their contact and message, and what came of it."""
-    return _interests_page(request, _interests_opportunity(request, slug))
-
-
-@login_required
-@require_POST
-def interest_outcome(request, slug: str, reference: str):
-    opportunity = _interests_opportunity(request, slug)
-    interest = get_object_or_404(opportunity.interests, reference=reference)
-    form = _outcome_form(interest, request.POST)
-    if form.is_valid():
-        try:
-            services.interest_outcome_record(
-                interest=interest,
-                actor=request.user,
-                status=form.cleaned_data["status"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            form_errors_apply(form, error)
-        else:
-            messages.success(
-                request, _("La suite est notée pour %(name)s.") % {"name": interest.name}
-            )
-            return redirect(
-                reverse("opportunities:interests", kwargs={"slug": slug})
-                + f"#interet-{interest.pk}"
-            )
-    # A bad answer: the same page, this interest's form with its error and what was typed.
-    return _interests_page(request, opportunity, bad_form=form, bad_pk=interest.pk)
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-@login_required
-def interests_csv(request, slug: str):
-    """The interests as a spreadsheet: no cell may run as a formula (`core.spreadsheet`)."""
-    opportunity = _interests_opportunity(request, slug)
-    writer = spreadsheet_writer(_Echo(), delimiter=";")
-    rows = [
-        [
-            _("Reçu le"),
-            _("Nom"),
-            _("Courriel"),
-            _("Téléphone"),
-            _("Message"),
-            _("Inscrit·e par"),
-            _("Accord de la personne le"),
-            _("Suite donnée"),
-            _("Note"),
-            _("Suite notée le"),
-        ]
-    ]
-    for interest in selectors.opportunities_received_interests(opportunity=opportunity):
-        rows.append(
-            [
-                _datetime_text(interest.created_at),
-                interest.name,
-                interest.email,
-                interest.phone,
-                interest.message,
-                interest.registered_by.display_name if interest.registered_by else "",
-                _datetime_text(interest.consent_at),
-                interest.get_status_display(),
-                interest.outcome_note,
-                _datetime_text(interest.outcome_at),
-            ]
-        )
-    body = "".join(writer.writerow(row) for row in rows)
-    response = HttpResponse("\ufeff" + body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="interets-{opportunity.slug}.csv"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-def _datetime_text(value) -> str:
-    if value is None:
-        return ""
-    return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
 
 
 # --- Mine -------------------------------------------------------------------------------
