@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from quartiers40.core.forms import error_text
-from quartiers40.core.spreadsheet import spreadsheet_writer
+from quartiers40.core.spreadsheet import spreadsheet_response
 
 from .. import permissions, selectors, services
 from ..enums import REGISTRATION_WORKFLOW
@@ -44,23 +44,15 @@ def registrants(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @login_required
 def registrants_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """Opened in a spreadsheet: no cell may run as a formula (`core.spreadsheet`)."""
     edition = organised_edition(request, slug)
     if not permissions.can_export_registrants(request.user, edition):
         raise PermissionDenied
-    writer = spreadsheet_writer(_Echo())
-    body = "".join(writer.writerow(row) for row in selectors.registrants_csv_rows(edition))
-    response = HttpResponse("\ufeff" + body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="inscrits-{edition.slug}.csv"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return spreadsheet_response(
+        selectors.registrants_csv_rows(edition), filename=f"inscrits-{edition.slug}.csv"
+    )
 
 
 @login_required

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from quartiers40.core.forms import form_errors_apply
-from quartiers40.core.spreadsheet import spreadsheet_writer
+from quartiers40.core.spreadsheet import spreadsheet_response
 
 from .. import permissions, selectors, services
 from ..enums import InterestStatus
@@ -104,16 +104,10 @@ def interest_outcome(request, slug: str, reference: str):
     return _interests_page(request, opportunity, bad_form=form, bad_pk=interest.pk)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @login_required
 def interests_csv(request, slug: str):
     """The interests as a spreadsheet: no cell may run as a formula (`core.spreadsheet`)."""
     opportunity = _interests_opportunity(request, slug)
-    writer = spreadsheet_writer(_Echo(), delimiter=";")
     rows = [
         [
             _("Reçu le"),
@@ -143,11 +137,7 @@ def interests_csv(request, slug: str):
                 _datetime_text(interest.outcome_at),
             ]
         )
-    body = "".join(writer.writerow(row) for row in rows)
-    response = HttpResponse("\ufeff" + body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="interets-{opportunity.slug}.csv"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return spreadsheet_response(rows, filename=f"interets-{opportunity.slug}.csv", delimiter=";")
 
 
 def _datetime_text(value) -> str:
