@@ -7,7 +7,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from quartiers40.projects.models import json_list_contains, validate_themes
+from quartiers40.core.db import json_list_contains
+from quartiers40.projects.models import validate_themes
 
 from .enums import ChallengeStatus, ModerationState, OfferState, ReportTarget, Theme
 

@@ -3,7 +3,9 @@
 from collections.abc import Collection
 from typing import TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import connection, models
+from django.db.models import Q
 from django.utils.text import slugify
 
 M = TypeVar("M", bound=models.Model)
@@ -59,3 +61,18 @@ def unique_slug(
         slug = f"{base}-{index}"
         index += 1
     return slug
+
+
+def codes_validate(values, allowed, message) -> None:
+    """A model's JSON list of codes (themes, publics…): a list, every code among `allowed`."""
+    if not isinstance(values, list) or any(value not in allowed for value in values):
+        raise ValidationError(message)
+
+
+def json_list_contains(field: str, code: str) -> Q:
+    """Filter a JSON list of codes on SQLite and PostgreSQL alike.
+
+    JSON `contains` is not supported by SQLite; the codes are plain words, so matching the
+    quoted code in the list's text is exact ('"93"' never matches '"930"').
+    """
+    return Q(**{f"{field}__icontains": f'"{code}"'})

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from quartiers40.core.db import codes_validate, json_list_contains
 from quartiers40.core.markdown import render_markdown
 
 from .enums import (
@@ -41,29 +42,24 @@ MAX_SESSIONS_PER_OPPORTUNITY = 100
 OWN_SOURCE = "quartiers-4-0"
 
 
-def _validate_codes(values, allowed, message) -> None:
-    if not isinstance(values, list) or any(value not in allowed for value in values):
-        raise ValidationError(message)
-
-
 def validate_themes(values) -> None:
-    _validate_codes(values, THEME_CODES, _("Thématique inconnue."))
+    codes_validate(values, THEME_CODES, _("Thématique inconnue."))
 
 
 def validate_situations(values) -> None:
-    _validate_codes(values, set(Situation.values), _("Situation inconnue."))
+    codes_validate(values, set(Situation.values), _("Situation inconnue."))
 
 
 def validate_how_to_go(values) -> None:
-    _validate_codes(values, set(HowToGo.values), _("Façon de s'inscrire inconnue."))
+    codes_validate(values, set(HowToGo.values), _("Façon de s'inscrire inconnue."))
 
 
 def validate_accessibility(values) -> None:
-    _validate_codes(values, set(Accessibility.values), _("Accessibilité inconnue."))
+    codes_validate(values, set(Accessibility.values), _("Accessibilité inconnue."))
 
 
 def validate_languages(values) -> None:
-    _validate_codes(values, set(Language.values), _("Langue inconnue."))
+    codes_validate(values, set(Language.values), _("Langue inconnue."))
 
 
 def validate_insee_codes(values) -> None:
@@ -72,11 +68,6 @@ def validate_insee_codes(values) -> None:
         for value in values
     ):
         raise ValidationError(_("Code de zone inconnu (code INSEE, département ou « france »)."))
-
-
-def json_list_contains(field: str, code: str) -> Q:
-    """A JSON list of plain codes holds `code` (SQLite and PostgreSQL alike)."""
-    return Q(**{f"{field}__icontains": f'"{code}"'})
 
 
 class ImportedStructure(models.Model):

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from quartiers40.core.db import codes_validate, json_list_contains
 from quartiers40.core.markdown import render_markdown
 from quartiers40.members.validators import validate_image_upload
 from quartiers40.territories.reference import DEPARTMENT_CHOICES
@@ -20,35 +21,21 @@ MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 DEPARTMENT_CODES = {code for code, _label in DEPARTMENT_CHOICES}
 
 
-def _validate_codes(values, allowed: set[str], message: str) -> None:
-    if not isinstance(values, list) or any(value not in allowed for value in values):
-        raise ValidationError(message)
-
-
 def validate_themes(values) -> None:
-    _validate_codes(values, set(Theme.values), _("Thème inconnu."))
+    codes_validate(values, set(Theme.values), _("Thème inconnu."))
 
 
 def validate_beneficiaries(values) -> None:
-    _validate_codes(values, set(Beneficiary.values), _("Public bénéficiaire inconnu."))
+    codes_validate(values, set(Beneficiary.values), _("Public bénéficiaire inconnu."))
 
 
 def validate_departments(values) -> None:
-    _validate_codes(values, DEPARTMENT_CODES, _("Département inconnu."))
+    codes_validate(values, DEPARTMENT_CODES, _("Département inconnu."))
 
 
 def validate_document_upload(file) -> None:
     if file.size > MAX_DOCUMENT_BYTES:
         raise ValidationError(_("Le fichier dépasse 10 Mo."), code="too_large")
-
-
-def json_list_contains(field: str, code: str) -> Q:
-    """Filter a JSON list of codes on SQLite and PostgreSQL alike.
-
-    JSON `contains` is not supported by SQLite; the codes are plain words, so matching the
-    quoted code in the list's text is exact ('"93"' never matches '"930"').
-    """
-    return Q(**{f"{field}__icontains": f'"{code}"'})
 
 
 class ProjectQuerySet(models.QuerySet):
