@@ -42,7 +42,7 @@ def qpv_section_context(qpv) -> dict:
 
 def organisation_section_context(organisation, viewer) -> dict:
     """Its published items, latest first."""
-    opportunities = opportunities_of_organisation(organisation=organisation, viewer=viewer)
+    opportunities = opportunities_of_organisation(organisation=organisation)
     shown = list(
         opportunities.order_by("-published_at", "pk")[: OPPORTUNITIES_ON_ORGANISATION_PAGE + 1]
     )

@@ -6,7 +6,6 @@
 """
 
 from .lists import (
-    LEVEL_VALUES,
     opportunities_for_qpv,
     opportunities_of_organisation,
     opportunities_of_provider,
@@ -28,7 +27,6 @@ from .near import (
     opportunities_filter,
     opportunities_near,
     opportunities_public,
-    opportunities_remote,
     opportunity_get_by_slug,
 )
 from .places import (
@@ -46,7 +44,6 @@ from .places import (
 
 __all__ = [
     "EARTH_METRES_PER_DEGREE_LON_AT_EQUATOR",
-    "LEVEL_VALUES",
     "METRES_PER_DEGREE_LAT",
     "REMOTE_EVERY",
     "REMOTE_MAX_NEAR",
@@ -66,7 +63,6 @@ __all__ = [
     "opportunities_pending_review",
     "opportunities_public",
     "opportunities_received_interests",
-    "opportunities_remote",
     "opportunities_selection",
     "opportunities_with_interest_counts",
     "opportunities_with_places",

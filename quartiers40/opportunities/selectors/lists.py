@@ -14,7 +14,7 @@ from django.db.models import (
 from quartiers40.members.models import Organisation
 from quartiers40.members.permissions import is_coordination
 
-from ..enums import InterestStatus, Level, OpportunityStatus
+from ..enums import InterestStatus, OpportunityStatus
 from ..models import (
     Opportunity,
     OpportunityInterest,
@@ -43,7 +43,7 @@ def opportunities_for_qpv(*, qpv, within_m: int | None = None) -> QuerySet[Oppor
     )
 
 
-def opportunities_of_organisation(*, organisation, viewer=None) -> QuerySet[Opportunity]:
+def opportunities_of_organisation(*, organisation) -> QuerySet[Opportunity]:
     return opportunities_public().of_organisation(organisation)
 
 
@@ -61,9 +61,6 @@ def opportunities_with_places(queryset: QuerySet[Opportunity]) -> QuerySet[Oppor
     return queryset.prefetch_related(
         Prefetch("places", queryset=OpportunityPlace.objects.order_by("pk")), "sessions"
     )
-
-
-LEVEL_VALUES = tuple(Level.values)
 
 
 # --- provider pages ---

@@ -34,7 +34,7 @@ from ..models import (
 REMOTE_EVERY = 4  # one remote result after every three in-person ones
 # At most this many remote items (the latest updated) are interleaved in a search near a
 # point: more would drown what is near, and counting them all would cost each search a
-# read of every remote item (`opportunities_remote` lists them all).
+# read of every remote item (a search without a place lists them all).
 REMOTE_MAX_NEAR = 100
 METRES_PER_DEGREE_LAT = 111_132.0
 EARTH_METRES_PER_DEGREE_LON_AT_EQUATOR = 111_320.0
@@ -236,10 +236,3 @@ def _interleaved_slots(
         if position >= offset:
             slots.append(slot)
     return slots
-
-
-def opportunities_remote(criteria: Criteria = Criteria(), *, today: date | None = None):
-    """Items done remotely, for a search without a place."""
-    return opportunities_filter(opportunities_public(), criteria, today=today).filter(
-        is_remote=True
-    )
