@@ -36,7 +36,8 @@ from .base import (
     plain_summary,
     quoted,
 )
-from .data_inclusion_records import (  # noqa: F401 - record_read is this format's entry point too
+from .data_inclusion_records import (  # noqa: F401 - FORMAT, record_read: this format's API too
+    FORMAT,
     _list,
     record_read,
 )
