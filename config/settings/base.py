@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "quartiers40.challenges",
     "quartiers40.meetings",
     "quartiers40.opportunities",
+    "quartiers40.search",
     "quartiers40.api",
     "quartiers40.home",
 ]
