@@ -32,8 +32,8 @@ def public_agenda_items():
 
 
 class AgendaItemSource:
-    kind = DocumentKind.AGENDA_ITEM.value
-    topics = ("meetings", "projects", "challenges", "territories")
+    kind: str = DocumentKind.AGENDA_ITEM.value
+    topics: tuple[str, ...] = ("meetings", "projects", "challenges", "territories")
 
     def stamps(self) -> Iterator[tuple[int, datetime | None]]:
         rows = public_agenda_items().order_by("pk").values_list("pk", flat=True)

@@ -20,8 +20,8 @@ CLOSED_STATUSES = {ChallengeStatus.SOLVED, ChallengeStatus.CLOSED}
 
 
 class ChallengeSource:
-    kind = DocumentKind.CHALLENGE.value
-    topics = ("challenges", "territories")
+    kind: str = DocumentKind.CHALLENGE.value
+    topics: tuple[str, ...] = ("challenges", "territories")
 
     def stamps(self) -> Iterator[tuple[int, datetime | None]]:
         rows = Challenge.objects.visible().order_by("pk").values_list("pk", "updated_at")

@@ -52,8 +52,8 @@ def _communes():
 
 
 class CommuneSource:
-    kind = DocumentKind.COMMUNE.value
-    topics = ("territories", "opportunities")
+    kind: str = DocumentKind.COMMUNE.value
+    topics: tuple[str, ...] = ("territories", "opportunities")
 
     def stamps(self) -> Iterator[tuple[int, datetime | None]]:
         for code in _communes().order_by("code").values_list("code", flat=True).iterator():

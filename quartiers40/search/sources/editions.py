@@ -34,8 +34,8 @@ def agenda_subject_titles(item: AgendaItem) -> list[str]:
 
 
 class EditionSource:
-    kind = DocumentKind.EDITION.value
-    topics = ("meetings", "projects", "challenges", "territories")
+    kind: str = DocumentKind.EDITION.value
+    topics: tuple[str, ...] = ("meetings", "projects", "challenges", "territories")
 
     def stamps(self) -> Iterator[tuple[int, datetime | None]]:
         rows = editions_public().order_by("pk").values_list("pk", "updated_at")
@@ -83,7 +83,7 @@ class EditionSource:
                     series.name,
                     series.get_kind_display(),
                     edition.get_format_display(),
-                    series.organisation.name if series.organisation_id else "",
+                    series.organisation.name if series.organisation is not None else "",
                 ]
             ),
             places=where.places,

@@ -28,8 +28,8 @@ MINUTES_ANCHOR = "minutes"  # the id of the "Compte rendu" heading on an edition
 
 
 class MinutesSource:
-    kind = DocumentKind.MINUTES.value
-    topics = ("meetings", "territories")
+    kind: str = DocumentKind.MINUTES.value
+    topics: tuple[str, ...] = ("meetings", "territories")
 
     def stamps(self) -> Iterator[tuple[int, datetime | None]]:
         rows = (
@@ -60,7 +60,9 @@ class MinutesSource:
             filter(None, [edition.updated_at, *(action.updated_at for action in actions)]),
             default=None,
         )
-        published = date_format(timezone.localtime(edition.minutes_published_at), "j F Y")
+        published_at = edition.minutes_published_at
+        assert published_at is not None  # editions_with_public_minutes()
+        published = date_format(timezone.localtime(published_at), "j F Y")
         return SearchSource(
             kind=self.kind,
             object_id=edition.pk,
@@ -81,6 +83,6 @@ class MinutesSource:
             updated_at=updated_at,
             extra={
                 **edition_when(edition),
-                "published_at": edition.minutes_published_at.isoformat(),
+                "published_at": published_at.isoformat(),
             },
         )

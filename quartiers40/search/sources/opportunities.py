@@ -34,8 +34,8 @@ from ._common import join_texts, places_of, summary_of, unique
 
 
 class OpportunitySource:
-    kind = DocumentKind.OPPORTUNITY.value
-    topics = ("opportunities", "members", "territories")
+    kind: str = DocumentKind.OPPORTUNITY.value
+    topics: tuple[str, ...] = ("opportunities", "members", "territories")
 
     def stamps(self) -> Iterator[tuple[int, datetime | None]]:
         rows = opportunities_public().order_by("pk").values_list("pk", "last_updated_at")
@@ -67,13 +67,20 @@ class OpportunitySource:
         places = list(opportunity.places.all())
         links = [link for place in places for link in place.qpv_links.all()]
         inside = unique_qpvs(link.qpv for link in links if link.inside)
-        located = next((place for place in places if place.located), None)
+        point = next(
+            (
+                (place.latitude, place.longitude)
+                for place in places
+                if place.latitude is not None and place.longitude is not None
+            ),
+            None,
+        )
         where = places_of(
             inside,
             commune_names=[place.commune_name for place in places],
             commune_codes=[place.commune_code for place in places],
             extra_qpv_codes=[link.qpv.code for link in links],
-            point=(located.latitude, located.longitude) if located else None,
+            point=point,
         )
         place_label = where.place_label
         if opportunity.is_remote:

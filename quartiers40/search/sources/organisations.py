@@ -20,8 +20,8 @@ from ._common import join_texts, places_of, summary_of, unique
 
 
 class OrganisationSource:
-    kind = DocumentKind.ORGANISATION.value
-    topics = ("members", "territories")
+    kind: str = DocumentKind.ORGANISATION.value
+    topics: tuple[str, ...] = ("members", "territories")
 
     def stamps(self) -> Iterator[tuple[int, datetime | None]]:
         rows = (
@@ -33,10 +33,10 @@ class OrganisationSource:
 
     def build(self, ids: Sequence[int]) -> list[SearchSource]:
         """Two queries: the organisations, their QPVs."""
-        organisations = (
-            organisation_with_qpvs().members_of_collective().filter(pk__in=list(ids)).order_by("pk")
+        organisations = organisation_with_qpvs().filter(
+            pk__in=Organisation.objects.members_of_collective().filter(pk__in=list(ids))
         )
-        return [self._record(organisation) for organisation in organisations]
+        return [self._record(organisation) for organisation in organisations.order_by("pk")]
 
     def _record(self, organisation: Organisation) -> SearchSource:
         where = places_of(

@@ -20,8 +20,8 @@ from ._common import join_texts, places_of, summary_of, unique
 
 
 class ProjectSource:
-    kind = DocumentKind.PROJECT.value
-    topics = ("projects", "members", "territories")
+    kind: str = DocumentKind.PROJECT.value
+    topics: tuple[str, ...] = ("projects", "members", "territories")
 
     def stamps(self) -> Iterator[tuple[int, datetime | None]]:
         rows = Project.objects.published().order_by("pk").values_list("pk", "last_updated_at")

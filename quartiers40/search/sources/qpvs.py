@@ -17,8 +17,8 @@ from ._common import region_name_of, unique
 
 
 class QPVSource:
-    kind = DocumentKind.QPV.value
-    topics = ("territories",)
+    kind: str = DocumentKind.QPV.value
+    topics: tuple[str, ...] = ("territories",)
 
     def stamps(self) -> Iterator[tuple[int, datetime | None]]:
         rows = qpvs_current().order_by("pk").values_list("pk", "updated_at")
