@@ -146,7 +146,7 @@ def opportunities_selection(*, ids: list[int]) -> list[Opportunity]:
     return [found[pk] for pk in ids if pk in found]
 
 
-def opportunities_public_commune_codes() -> QuerySet[OpportunityPlace]:
+def opportunities_public_commune_codes() -> QuerySet:
     """The INSEE codes of the communes where published items have a place (a values()
     queryset, to use as a subquery: the site-wide search lists these communes)."""
     return (
