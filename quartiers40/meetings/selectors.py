@@ -443,3 +443,22 @@ def organised_editions(user: Any) -> QuerySet[Edition]:
         .distinct()
         .order_by("-starts_at")
     )
+
+
+def agenda_items_public() -> QuerySet[AgendaItem]:
+    """The agenda items of public editions (published or cancelled, in an approved series),
+    as their pages show them, with their edition and the project or défi they present."""
+    return AgendaItem.objects.filter(edition__in=Edition.objects.visible()).select_related(
+        "edition", "edition__series", "project", "challenge"
+    )
+
+
+def editions_with_public_minutes() -> EditionQuerySet:
+    """Public editions whose minutes are published (`Edition.minutes_are_published`: a
+    publication date and some text)."""
+    return (
+        editions_public()
+        .filter(minutes_published_at__isnull=False)
+        .exclude(minutes="")
+        .exclude(minutes__regex=r"^\s*$")
+    )

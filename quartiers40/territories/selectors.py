@@ -282,3 +282,29 @@ def qpv_check(*, address: str = "", lon: float | None = None, lat: float | None 
         qpv=qpv,
         distance_m=match.distance_m if qpv is not None else None,
     )
+
+
+# --- The site-wide search (quartiers40.search.sources) ----------------------------------
+
+
+def communes_for_search(*, also_codes: QuerySet | None = None) -> QuerySet[Commune]:
+    """The communes the site-wide search lists: those a current QPV lies in, and those whose
+    code is in `also_codes` (a values() queryset of codes: where public items take place).
+
+    Not the ~35,000 communes of France: a commune with nothing of ours has no page to send
+    a person to."""
+    with_qpv = QPVCommune.objects.filter(
+        commune=OuterRef("pk"), qpv__in=QPV.objects.current().values("pk")
+    )
+    condition = Q(Exists(with_qpv))
+    if also_codes is not None:
+        condition |= Q(code__in=also_codes)
+    return Commune.objects.filter(condition)
+
+
+def communes_named(search_names: list[str]) -> list[Commune]:
+    """The communes whose folded name (`search_text`) is one of these, in one query."""
+    names = sorted({name for name in search_names if name})
+    if not names:
+        return []
+    return list(Commune.objects.filter(search_name__in=names))

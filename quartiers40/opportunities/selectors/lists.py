@@ -144,3 +144,13 @@ def opportunities_selection(*, ids: list[int]) -> list[Opportunity]:
         for opportunity in opportunities_with_places(opportunities_public().filter(pk__in=ids))
     }
     return [found[pk] for pk in ids if pk in found]
+
+
+def opportunities_public_commune_codes() -> QuerySet:
+    """The INSEE codes of the communes where published items have a place (a values()
+    queryset, to use as a subquery: the site-wide search lists these communes)."""
+    return (
+        OpportunityPlace.objects.filter(opportunity__in=opportunities_public().values("pk"))
+        .exclude(commune_code="")
+        .values("commune_code")
+    )
