@@ -1,0 +1,36 @@
+"""Tunable constants of the French search engine (stage 1 in the database, stage 2 in Python)."""
+
+# Stage 1: how many candidates the database hands to the reranker, and the bm25 column weights
+# (title, tag, body, place) used by SQLite FTS5 `bm25()`; PostgreSQL maps them to setweight A/B/C/D.
+STAGE1_LIMIT = 400
+STAGE1_WEIGHTS = (6.0, 3.0, 1.0, 2.0)
+# Retrieval terms sent to stage 1 (an OR of them).
+MAX_RETRIEVAL_TERMS = 40
+
+# Query term weights relative to the user's own word (1.0).
+WEIGHT_STEM = 1.0
+WEIGHT_CORRECTION = 0.8
+WEIGHT_TRANSLATION = 0.9
+WEIGHT_EXPANSION = 0.45
+# Credit a concept gets in the coverage score when only its expansion matched.
+COVERAGE_EXPANSION_CREDIT = 0.6
+
+# Stage 2 BM25F: field weights and length normalisation (title, tag, body, place).
+BM25F_WEIGHTS = (3.0, 1.5, 1.0, 0.5)
+BM25F_B = (0.5, 0.3, 0.75, 0.3)
+BM25F_K1 = 1.2
+
+# Stage 2 mixture (each component is scaled to [0, 1] over the candidates first).
+MIX_BM25F = 1.0
+MIX_NGRAM = 0.8
+MIX_COVERAGE = 0.5
+MIX_STAGE1 = 0.1
+PLACE_BOOST = (0.45, 0.2, 0.08)  # query place = most specific place of the doc, then broader ones
+
+# Character n-grams for the fuzzy similarity (query words vs the doc's gist text).
+NGRAM_SIZES = (3, 4, 5)
+GIST_BODY_CHARS = 600
+
+# Typo correction: maximum edit distance by word length.
+TYPO_MIN_LENGTH = 4
+TYPO_DISTANCE_2_FROM = 8
