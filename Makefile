@@ -37,6 +37,7 @@ migrate: install ## Apply database migrations
 demo-data: migrate ## Load the QPV and commune reference data and the fictional demo dataset
 	$(MANAGE) load_demo --qpv-source "$(QPV_SOURCE)"
 	$(MANAGE) import_communes "$(COMMUNES_SOURCE)"
+	$(MANAGE) search_reindex
 
 run: demo-data ## Set everything up and serve on http://127.0.0.1:8000
 	@$(MANAGE) demo_accounts

@@ -23,6 +23,7 @@ urlpatterns = [
     path("defis/", include("quartiers40.challenges.urls")),
     path("opportunites/", include("quartiers40.opportunities.urls_open_data")),
     path("opportunites/", include("quartiers40.opportunities.urls")),
+    path("recherche/", include("quartiers40.search.urls")),
     path("admin/", admin.site.urls),
 ]
 

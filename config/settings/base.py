@@ -175,6 +175,27 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 EMAIL_TASK_BACKEND = env("EMAIL_TASK_BACKEND", "default")
 EMAIL_RETRY_DELAYS = (60, 5 * 60, 30 * 60, 2 * 3600)
 
+# The site-wide search (quartiers40/search): its index follows every write through this
+# task backend (a sync queued after each change of public content).
+SEARCH_TASK_BACKEND = env("SEARCH_TASK_BACKEND", "default")
+SEARCH_INDEX_FOLLOWS_WRITES = env_bool("SEARCH_INDEX_FOLLOWS_WRITES", True)
+# Optional embeddings for the search (search/clients/embeddings.py): an OpenAI-compatible
+# /v1/embeddings endpoint such as Albert API's (https://albert.api.etalab.gouv.fr/v1).
+# Empty: off, and the search ranks on words alone.
+SEARCH_EMBEDDINGS_URL = env("SEARCH_EMBEDDINGS_URL")
+SEARCH_EMBEDDINGS_KEY = env("SEARCH_EMBEDDINGS_KEY")
+SEARCH_EMBEDDINGS_MODEL = env("SEARCH_EMBEDDINGS_MODEL", "embeddings-small")
+SEARCH_EMBEDDINGS_TIMEOUT = float(env("SEARCH_EMBEDDINGS_TIMEOUT", "3"))  # a query, seconds
+SEARCH_EMBEDDINGS_DOCUMENT_TIMEOUT = float(env("SEARCH_EMBEDDINGS_DOCUMENT_TIMEOUT", "30"))
+SEARCH_EMBEDDINGS_BATCH = int(env("SEARCH_EMBEDDINGS_BATCH", "64"))  # texts per request
+SEARCH_EMBEDDINGS_RETRY_MAX_WAIT = float(env("SEARCH_EMBEDDINGS_RETRY_MAX_WAIT", "1"))
+
+# Optional public funding suggestions for projects (matches/clients/aides_territoires.py):
+# the Aides-territoires API; its key is asked for on the site. Empty key: off.
+AIDES_TERRITOIRES_URL = env("AIDES_TERRITOIRES_URL", "https://aides-territoires.beta.gouv.fr/api")
+AIDES_TERRITOIRES_KEY = env("AIDES_TERRITOIRES_KEY")
+AIDES_TERRITOIRES_TIMEOUT = float(env("AIDES_TERRITOIRES_TIMEOUT", "4"))
+
 # CSV files checked against the QPVs in the background (territories/jobs.py): their size
 # ceiling, and how long the file and its result are kept (`manage.py qpv_check_purge`).
 QPV_CHECK_MAX_UPLOAD_BYTES = int(env("QPV_CHECK_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))

@@ -30,3 +30,5 @@ MAP_TILE_URL = ""
 MAP_TILE_ATTRIBUTION = ""
 # The public page cache is on, in the process's own cache (cleared before each test).
 PUBLIC_PAGE_CACHE_SECONDS = 600
+# The search index follows writes at once (after commit), so a test reads fresh results.
+SEARCH_TASK_BACKEND = "immediate"

@@ -26,6 +26,7 @@ from .routers import (
     opportunities,
     organisations,
     projects,
+    search,
     territories,
 )
 from .throttling import ApiRateThrottle
@@ -114,5 +115,6 @@ api.add_router("/projects/", projects.router)
 api.add_router("/challenges/", challenges.router)
 api.add_router("/meetings/", meetings.router)
 api.add_router("/opportunities/", opportunities.router)
+api.add_router("/search/", search.router)
 # At the root: its paths are /qpv/…, and /qpv.geojson beside them.
 api.add_router("/", territories.router)

@@ -24,7 +24,7 @@ import hashlib
 import logging
 import uuid
 from collections.abc import Callable, Iterable
-from functools import wraps
+from functools import partial, wraps
 from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
@@ -66,16 +66,43 @@ def _bump(topics: tuple[str, ...]) -> None:
         logger.warning("page cache: could not bump %s", ", ".join(topics), exc_info=True)
 
 
+# Called with the topics once a change is committed: what else follows the public pages
+# (the search index registers here, so that no app has to know it exists).
+_topic_listeners: list[Callable[[tuple[str, ...]], None]] = []
+
+
+def topics_changed_listen(listener: Callable[[tuple[str, ...]], None]) -> None:
+    """Call `listener(topics)` after every committed change of public content."""
+    if listener not in _topic_listeners:
+        _topic_listeners.append(listener)
+
+
+def _tell_listeners(topics: tuple[str, ...]) -> None:
+    for listener in _topic_listeners:
+        try:
+            listener(topics)
+        except Exception:  # a listener never breaks the write that was committed
+            logger.exception("page cache: listener %r failed for %s", listener, topics)
+
+
+def _committed(topics: tuple[str, ...]) -> None:
+    _bump(topics)
+    _tell_listeners(topics)
+
+
 def cache_version_bump(*topics: str) -> None:
     """What the public pages of these topics show has changed: they are rendered again.
 
     Called by the services that write. It bumps at once (the writer's next page is fresh,
     tests see it) and again after the transaction commits, so that a page rendered by
     another process from the data before the commit is not kept under the new version.
+    The listeners (`topics_changed_listen`) hear of it once, after the commit.
     """
     _bump(topics)
     if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: _bump(topics))
+        transaction.on_commit(partial(_committed, topics))
+    else:
+        _tell_listeners(topics)
 
 
 def bumps_cache_version(*topics: str) -> Callable[[Callable[P, R]], Callable[P, R]]:

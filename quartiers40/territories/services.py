@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from quartiers40.core.pagecache import cache_version_bump
+
 from .clients.datagouv import DatagouvError, qpv_layer_url
 from .clients.download import DownloadError, download_to_file
 from .communes import qpv_communes_link
@@ -265,6 +267,8 @@ def qpv_layer_save(
         # thread rebuilt in between. Other processes see the new database stamp.
         qpv_index_invalidate()
         transaction.on_commit(qpv_index_invalidate)
+        # The public pages (and the search index) show the QPVs' names and places.
+        cache_version_bump("territories")
     if progress:
         progress(steps, steps)
     return report

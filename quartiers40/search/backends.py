@@ -1,0 +1,160 @@
+"""The database's side of a search: the first stage of a query, and the term counts.
+
+Stage 1 asks the database's own full-text index for the documents holding any of the
+query's terms, best first (FTS5's bm25 on SQLite, ts_rank on PostgreSQL), within the
+filters; the engine ranks those candidates again (`engine.rerank`). Both databases read
+the same analysed terms, so they find the same documents; only stage 1's order differs.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Q
+
+from .engine import config
+from .models import SearchDocument, SearchTerm
+
+DOCUMENT_TABLE = SearchDocument._meta.db_table
+COUNT_CACHE_KEY = "search:document-count"
+COUNT_CACHE_SECONDS = 60
+NEIGHBOUR_LIMIT = 300
+
+
+@dataclass(frozen=True)
+class DocumentFilters:
+    """What a query is narrowed to, applied inside stage 1."""
+
+    kinds: tuple[str, ...] = ()
+    state: str = ""
+    qpv: str = ""
+    commune: str = ""
+    department: str = ""
+    # A box around a point (south, west, north, east); the exact distance is checked after.
+    box: tuple[float, float, float, float] | None = None
+
+    def where(self, alias: str) -> tuple[list[str], list]:
+        clauses: list[str] = []
+        params: list = []
+        if self.kinds:
+            clauses.append(f"{alias}.kind IN ({', '.join(['%s'] * len(self.kinds))})")
+            params.extend(self.kinds)
+        if self.state:
+            clauses.append(f"{alias}.state = %s")
+            params.append(self.state)
+        for column, code in (
+            ("qpv_codes", self.qpv),
+            ("commune_codes", self.commune),
+            ("department_codes", self.department),
+        ):
+            if code:
+                # JSON lists of plain codes: the quoted code is matched exactly ("93" ≠ "930").
+                clauses.append(f"CAST({alias}.{column} AS TEXT) LIKE %s")
+                params.append(f'%"{code}"%')
+        if self.box:
+            south, west, north, east = self.box
+            clauses.append(f"{alias}.latitude BETWEEN %s AND %s")
+            clauses.append(f"{alias}.longitude BETWEEN %s AND %s")
+            params.extend([south, north, west, east])
+        return clauses, params
+
+
+def _fts_match(terms: Sequence[str]) -> str:
+    # The engine's terms are [a-z0-9]+; quoting keeps FTS5 from reading one as an operator.
+    return " OR ".join(f'"{term}"' for term in terms)
+
+
+def stage1(
+    terms: Sequence[str], *, filters: DocumentFilters, limit: int | None = None
+) -> list[tuple[int, float]]:
+    """(document id, score) of the documents holding any of `terms`, best first."""
+    limit = limit or config.STAGE1_LIMIT
+    if not terms:
+        return []
+    clauses, params = filters.where("d")
+    extra = "".join(f" AND {clause}" for clause in clauses)
+    w_title, w_tag, w_body, w_place = config.STAGE1_WEIGHTS
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            top = max(config.STAGE1_WEIGHTS)
+            # ts_rank's weights are {D, C, B, A}: body, place, tag, title (migration 0002).
+            weights = "{{{}}}".format(
+                ",".join(f"{weight / top:.4f}" for weight in (w_body, w_place, w_tag, w_title))
+            )
+            cursor.execute(
+                # Only constants and the clauses of DocumentFilters.where go in the text;
+                # every value is a parameter.
+                f"SELECT d.id, ts_rank(%s::float4[], d.search_vector, q.query) AS score "  # noqa: S608
+                f"FROM {DOCUMENT_TABLE} d, to_tsquery('simple', %s) AS q(query) "
+                f"WHERE d.search_vector @@ q.query{extra} ORDER BY score DESC, d.id LIMIT %s",
+                [weights, " | ".join(terms), *params, limit],
+            )
+        else:
+            rank = f"bm25(search_fts, {w_title}, {w_tag}, {w_body}, {w_place})"
+            cursor.execute(
+                f"SELECT d.id, -{rank} AS score FROM search_fts "  # noqa: S608
+                f"JOIN {DOCUMENT_TABLE} d ON d.id = search_fts.rowid "
+                f"WHERE search_fts MATCH %s{extra} ORDER BY {rank}, d.id LIMIT %s",
+                [_fts_match(terms), *params, limit],
+            )
+        return [(row[0], float(row[1])) for row in cursor.fetchall()]
+
+
+def browse(*, filters: DocumentFilters, limit: int) -> list[int]:
+    """Documents within the filters when there is no query: the latest changed first."""
+    clauses, params = filters.where("d")
+    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT d.id FROM {DOCUMENT_TABLE} d{where} "  # noqa: S608 (values are parameters)
+            "ORDER BY d.indexed_at DESC, d.id LIMIT %s",
+            [*params, limit],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _prefix_filter(field: str, prefix: str) -> Q:
+    """Terms starting with `prefix`, answered from the column's index: a LIKE on
+    PostgreSQL (Django adds a pattern index), a range on SQLite (where LIKE scans)."""
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field}__startswith": prefix})
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
+
+
+class DatabaseVocabulary:
+    """The engine's view of the term counts (`engine.Vocabulary`), read from SearchTerm."""
+
+    def __init__(self) -> None:
+        # Read from the cache: counting the rows on every query would cost a table scan.
+        count = cache.get(COUNT_CACHE_KEY)
+        if count is None:
+            count = SearchDocument.objects.count()
+            cache.set(COUNT_CACHE_KEY, count, COUNT_CACHE_SECONDS)
+        self.document_count: int = count
+
+    def frequencies(self, terms: Iterable[str]) -> dict[str, tuple[int, int]]:
+        wanted = sorted(set(terms))
+        if not wanted:
+            return {}
+        rows = SearchTerm.objects.filter(term__in=wanted).values_list("term", "df", "place_df")
+        return {term: (df, place_df) for term, df, place_df in rows}
+
+    def neighbours(self, term: str) -> dict[str, tuple[int, int]]:
+        """Terms that may be `term` mistyped: same first two letters, or same last three,
+        and a length within two (two index ranges; the engine measures the distance)."""
+        found: dict[str, tuple[int, int]] = {}
+        lengths = (max(1, len(term) - 2), len(term) + 2)
+        for field, prefix in (("term", term[:2]), ("reversed_term", term[::-1][:3])):
+            if len(prefix) < 2 or len(term) < len(prefix):
+                continue
+            rows = SearchTerm.objects.filter(
+                _prefix_filter(field, prefix), length__range=lengths
+            ).values_list("term", "df", "place_df")[:NEIGHBOUR_LIMIT]
+            found.update({t: (df, place_df) for t, df, place_df in rows})
+        return found
+
+
+def document_count_forget() -> None:
+    cache.delete(COUNT_CACHE_KEY)
