@@ -1,6 +1,7 @@
 """Reads of the territories domain, shared by pages, the API and the lookup index."""
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -287,19 +288,20 @@ def qpv_check(*, address: str = "", lon: float | None = None, lat: float | None 
 # --- The site-wide search (quartiers40.search.sources) ----------------------------------
 
 
-def communes_for_search(*, also_codes: QuerySet | None = None) -> QuerySet[Commune]:
+def communes_for_search(*, also_codes: Collection[str] | None = None) -> QuerySet[Commune]:
     """The communes the site-wide search lists: those a current QPV lies in, and those whose
-    code is in `also_codes` (a values() queryset of codes: where public items take place).
+    code is in `also_codes` (where public items take place).
 
     Not the ~35,000 communes of France: a commune with nothing of ours has no page to send
-    a person to."""
-    with_qpv = QPVCommune.objects.filter(
-        commune=OuterRef("pk"), qpv__in=QPV.objects.current().values("pk")
+    a person to. The codes are read first (a few thousand): as an EXISTS per commune,
+    SQLite took 11 s on the demo."""
+    codes = set(
+        QPVCommune.objects.filter(qpv__in=QPV.objects.current())
+        .values_list("commune_id", flat=True)
+        .distinct()
     )
-    condition = Q(Exists(with_qpv))
-    if also_codes is not None:
-        condition |= Q(code__in=also_codes)
-    return Commune.objects.filter(condition)
+    codes.update(also_codes or ())
+    return Commune.objects.filter(code__in=sorted(codes))
 
 
 def communes_named(search_names: list[str]) -> list[Commune]:
