@@ -2,11 +2,13 @@
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Count, IntegerField, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from quartiers40.core.db import in_given_order
 from quartiers40.members.models import Organisation, User
 from quartiers40.territories.models import QPV
 
@@ -67,8 +69,10 @@ def challenge_catalogue(
     department: str = "",
     query: str = "",
     sort: str = "supports",
+    among: Sequence[int] | None = None,
 ) -> QuerySet[Challenge]:
-    """Visible défis, filtered; the most supported first (or the newest)."""
+    """Visible défis, filtered; the most supported first (or the newest). `among`: only
+    these ids, in their order unless sorted by date (what the site's search found)."""
     challenges = Challenge.objects.visible()
     if theme:
         challenges = challenges.with_theme(theme)
@@ -82,10 +86,14 @@ def challenge_catalogue(
         challenges = challenges.filter(
             Q(title__icontains=query) | Q(situation__icontains=query) | Q(affected__icontains=query)
         )
+    if among is not None:
+        challenges = challenges.filter(pk__in=among)
     ids = challenges.values("pk")
-    ordering = (
+    ordering: tuple = (
         ("-created_at", "-pk") if sort == "newest" else ("-supports_count", "-created_at", "-pk")
     )
+    if among and sort != "newest":
+        ordering = (in_given_order(among), *ordering)
     return challenges_with_relations(Challenge.objects.filter(pk__in=ids)).order_by(*ordering)
 
 

@@ -1,11 +1,11 @@
 """Two database idioms every service uses: a row read again under lock, a unique slug."""
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.text import slugify
 
 M = TypeVar("M", bound=models.Model)
@@ -76,3 +76,13 @@ def json_list_contains(field: str, code: str) -> Q:
     quoted code in the list's text is exact ('"93"' never matches '"930"').
     """
     return Q(**{f"{field}__icontains": f'"{code}"'})
+
+
+def in_given_order(ids: Sequence[int], field: str = "pk") -> Case:
+    """An ordering expression that keeps rows in the order of `ids` (a search's ranking):
+    `queryset.filter(pk__in=ids).order_by(in_given_order(ids))`."""
+    return Case(
+        *[When(**{field: pk}, then=Value(position)) for position, pk in enumerate(ids)],
+        default=Value(len(ids)),
+        output_field=IntegerField(),
+    )

@@ -1,10 +1,12 @@
 """Reads of the projects domain, shared by pages, the API and the background tasks."""
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import F, Prefetch, Q, QuerySet
 
+from quartiers40.core.db import in_given_order
 from quartiers40.members.models import Organisation, User
 from quartiers40.members.permissions import is_coordination, membership_of
 from quartiers40.territories.models import QPV
@@ -62,8 +64,10 @@ def project_catalogue(
     qpv: str = "",
     carrier_kind: str = "",
     query: str = "",
+    among: Sequence[int] | None = None,
 ) -> QuerySet[Project]:
-    """Published projects, filtered; the most recently updated first."""
+    """Published projects, filtered; the most recently updated first. `among`: only these
+    ids, in their order (what the site's search found for the words typed)."""
     projects = Project.objects.published()
     if theme:
         projects = projects.with_theme(theme)
@@ -85,9 +89,12 @@ def project_catalogue(
             | Q(problem__icontains=query)
             | Q(carrier__name__icontains=query)
         )
+    if among is not None:
+        projects = projects.filter(pk__in=among)
     ids = projects.values("pk")
+    ordering = (in_given_order(among),) if among else ()
     return projects_with_relations(Project.objects.filter(pk__in=ids)).order_by(
-        "-last_updated_at", "pk"
+        *ordering, "-last_updated_at", "pk"
     )
 
 

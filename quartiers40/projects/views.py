@@ -14,6 +14,7 @@ from quartiers40.core.forms import error_text, form_errors_apply
 from quartiers40.core.maps import map_tiles, map_tiles_allowed
 from quartiers40.core.pagecache import public_page_cache
 from quartiers40.core.ratelimit import client_ip, rate_limit_check
+from quartiers40.search.selectors import search_object_ids
 from quartiers40.territories.selectors import qpv_summary_get
 from quartiers40.territories.widgets import qpv_picker_query
 
@@ -56,6 +57,9 @@ def _filtered(request):
     """The catalogue's filter form, its valid values and the projects they select."""
     filters = CatalogueFilterForm(request.GET or None)
     values = filters.cleaned_data if filters.is_valid() else {}
+    words = values.get("q", "")
+    # The words go through the site's French search (accents, typos, everyday words).
+    among = search_object_ids(words, kind="project") if words else None
     projects = selectors.project_catalogue(
         theme=values.get("theme", ""),
         stage=values.get("stage", ""),
@@ -63,7 +67,8 @@ def _filtered(request):
         department=values.get("department", ""),
         qpv=values.get("qpv", ""),
         carrier_kind=values.get("carrier_kind", ""),
-        query=values.get("q", ""),
+        query=words if among is None else "",
+        among=among,
     )
     return filters, values, projects
 

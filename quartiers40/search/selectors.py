@@ -236,3 +236,19 @@ def search_run(query: SearchQuery, *, page_size: int = PAGE_SIZE) -> SearchResul
         pages=pages,
         kind_counts={kind: counts[kind] for kind in DocumentKind.values if counts[kind]},
     )
+
+
+def search_object_ids(text: str, *, kind: str) -> list[int] | None:
+    """The ids of the items of one kind that the query finds, best first: the lists of
+    projects and défis search with the site's French search through this. None when the
+    index holds nothing of that kind (never built yet): the list then matches the words
+    itself, as before."""
+    if not SearchDocument.objects.filter(kind=kind).exists():
+        return None
+    _plan, ranked, _kinds = search_rank(text, filters=DocumentFilters(kinds=(kind,)))
+    objects = dict(
+        SearchDocument.objects.filter(pk__in=[item.doc_id for item in ranked]).values_list(
+            "pk", "object_id"
+        )
+    )
+    return [objects[item.doc_id] for item in ranked if item.doc_id in objects]

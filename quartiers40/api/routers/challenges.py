@@ -25,6 +25,7 @@ from ninja.pagination import paginate
 from quartiers40.challenges import exports, permissions, selectors, services
 from quartiers40.challenges.models import Challenge
 from quartiers40.members.models import Organisation
+from quartiers40.search.selectors import search_object_ids
 from quartiers40.territories.models import QPV
 
 from ..auth import token_auth
@@ -80,13 +81,16 @@ def _challenge_for(user, slug: str) -> Challenge:
 )
 @paginate(PagePagination)
 def challenge_list(request: HttpRequest, filters: Query[ChallengeFilters]):
+    words = (filters.q or "").strip()
+    among = search_object_ids(words, kind="challenge") if words else None
     return selectors.with_public_relations(
         selectors.challenge_catalogue(
             theme=filters.theme or "",
             status=filters.status or "",
             qpv=(filters.qpv or "").strip().upper(),
             department=(filters.department or "").strip().upper(),
-            query=(filters.q or "").strip(),
+            query=words if among is None else "",
+            among=among,
             sort=filters.sort,
         )
     )

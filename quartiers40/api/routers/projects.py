@@ -19,6 +19,7 @@ from ninja.pagination import paginate
 from quartiers40.members import selectors as member_selectors
 from quartiers40.projects import exports, permissions, selectors, services
 from quartiers40.projects.models import Project
+from quartiers40.search.selectors import search_object_ids
 
 from ..auth import token_auth
 from ..errors import ApiError, field_error
@@ -86,13 +87,16 @@ def _relations(changes: dict) -> dict:
 )
 @paginate(PagePagination)
 def project_list(request: HttpRequest, filters: Query[ProjectFilters]):
+    words = (filters.q or "").strip()
+    among = search_object_ids(words, kind="project") if words else None
     return selectors.project_catalogue(
         theme=filters.theme or "",
         stage=filters.stage or "",
         ai_category=filters.ai_category or "",
         department=(filters.department or "").strip().upper(),
         qpv=(filters.qpv or "").strip().upper(),
-        query=(filters.q or "").strip(),
+        query=words if among is None else "",
+        among=among,
     )
 
 

@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from quartiers40.core.ratelimit import rate_limit_check
+from quartiers40.search.selectors import search_object_ids
 
 from .. import permissions, selectors
 from ..forms import ChallengeFilterForm
@@ -62,12 +63,16 @@ def filters_of(request: HttpRequest) -> tuple[ChallengeFilterForm, dict, bool]:
 
 
 def catalogue(values: dict, *, sort: str):
+    words = values.get("q", "")
+    # The words go through the site's French search (accents, typos, everyday words).
+    among = search_object_ids(words, kind="challenge") if words else None
     return selectors.challenge_catalogue(
         theme=values.get("theme", ""),
         status=values.get("status", ""),
         qpv=values.get("qpv", ""),
         department=values.get("department", ""),
-        query=values.get("q", ""),
+        query=words if among is None else "",
+        among=among,
         sort=sort,
     )
 
