@@ -13,7 +13,8 @@ from django.conf import settings
 
 from . import backends
 from .backends import DocumentFilters
-from .engine import Candidate, IndexedDocument, QueryPlan, Ranked, query_plan, rerank
+from .engine import Candidate, IndexedDocument, QueryPlan, Ranked, explain, query_plan, rerank
+from .engine.explain import Reason
 from .enums import DocumentKind
 from .models import SearchDocument
 
@@ -81,6 +82,18 @@ class SearchHit:
     score: float
     matched: tuple[str, ...] = ()
     distance_m: float | None = None
+    # Why it is there: each word of the query that found it, and through what.
+    reasons: list[Reason] = field(default_factory=list)
+
+    @property
+    def matched_words(self) -> list[str]:
+        """The reasons as short texts: « boulot (emploi) », « jeunes »."""
+        return [
+            f"{reason.word} ({reason.via or reason.corrected})"
+            if reason.via or reason.corrected
+            else reason.word
+            for reason in self.reasons
+        ]
 
     @property
     def distance_km(self) -> float | None:
@@ -220,6 +233,7 @@ def search_run(query: SearchQuery, *, page_size: int = PAGE_SIZE) -> SearchResul
             document=documents[pk],
             score=scores.get(pk, 0.0),
             matched=matched.get(pk, ()),
+            reasons=explain(plan, matched.get(pk, ())) if plan else [],
             distance_m=query.around.distance_m(documents[pk].latitude, documents[pk].longitude)
             if query.around
             else None,
