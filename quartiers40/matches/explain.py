@@ -113,8 +113,8 @@ def track_record_reason(solved: int, weight: float) -> Reason:
 def asked_for_reason(count: int, theme_labels: list[str], weight: float) -> Reason:
     themes = ", ".join(str(label).lower() for label in theme_labels)
     text = ngettext(
-        "%(n)s défi ouvert sur %(themes)s dans ce quartier",
-        "%(n)s défis ouverts sur %(themes)s dans ce quartier",
+        "%(n)s défi ouvert dans ce quartier (%(themes)s)",
+        "%(n)s défis ouverts dans ce quartier (%(themes)s)",
         count,
     ) % {"n": count, "themes": themes}
     return Reason("asked_for", text, weight, {"challenges": count, "themes": theme_labels})
