@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import pytest
 
 from quartiers40.challenges.enums import ModerationState
-from quartiers40.members.enums import OrganisationKind, OrganisationStatus, Role
 from quartiers40.meetings.enums import PitchStatus
 from quartiers40.meetings.models import PitchApplication
+from quartiers40.members.enums import OrganisationKind, OrganisationStatus, Role
 from quartiers40.opportunities.enums import OpportunityStatus
 from quartiers40.opportunities.models import OpportunityPlaceQPV
 from quartiers40.projects.enums import Theme
