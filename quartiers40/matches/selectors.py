@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 from django.db.models import Count, Q, Sum
 
-from .enums import LED_TO_SOMETHING, Feedback, MatchContext, MatchStep
+from .enums import LED_TO_SOMETHING, Feedback, MatchContext
 from .models import Match
 
 SUGGESTED_RELATIONS = (
@@ -92,8 +92,11 @@ def match_figures(
     """How many suggestions were made, opened, found useful (or not) and led to something,
     by context, and "all" for the sum. A suggestion is one match (one row per person, one
     shared by anonymous visitors); `shown` counts its displays, `opened` the rows opened at
-    least once, `led_to_something` those with a contact, an offer, an interest, a
-    registration or a project linked (`services.match_outcomes_link`)."""
+    least once through their link, `led_to_something` those with a contact, an offer, an
+    interest, a registration or a project linked (`services.match_outcomes_link`: made
+    after the suggestion by the suggested party, whether or not it was opened here),
+    `succeeded` those whose linked record ended well (offer accepted, opportunity started,
+    registration confirmed, partner or site added)."""
     matches = Match.objects.all()
     if since is not None:
         matches = matches.filter(created_at__gte=since)
@@ -104,7 +107,7 @@ def match_figures(
     rows = matches.values("context").annotate(
         suggested=Count("pk"),
         shown=Sum("shown_count"),
-        opened=Count("pk", filter=Q(opened_at__isnull=False) | ~Q(step=MatchStep.NONE)),
+        opened=Count("pk", filter=Q(opened_at__isnull=False)),
         useful=Count("pk", filter=Q(feedback=Feedback.USEFUL)),
         not_useful=Count("pk", filter=Q(feedback=Feedback.NOT_USEFUL)),
         led_to_something=Count("pk", filter=Q(step__in=list(LED_TO_SOMETHING))),
