@@ -87,8 +87,8 @@ def test_nothing_when_off(settings, montreuil_project):
 def test_nothing_when_failing_and_the_page_still_shows(
     client,
     api,
-    http_server,
-    montreuil_project,  # noqa: F811
+    http_server,  # noqa: F811
+    montreuil_project,
 ):
     http_server.route("GET", f"{API}/aids/", lambda request: Response(502, b"Bad Gateway"))
     assert funding_for_project(montreuil_project) == []

@@ -175,3 +175,18 @@ def test_the_figures_by_context(world, someone, edition):
     assert match_figures(context=MatchContext.AGENDA).keys() == {MatchContext.AGENDA, "all"}
     later = match_figures(since=timezone.now() + timezone.timedelta(days=1))
     assert later["all"]["suggested"] == 0
+
+
+def test_the_nightly_command_links_them_all(world, someone):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    matches = shown(challenge_section(world.challenge, someone))
+    OfferFactory(challenge=world.challenge, organisation=world.association)
+    out = StringIO()
+    call_command("matches_outcomes_link", stdout=out)
+    assert "linked" in out.getvalue()
+    match = matches[f"organisation:{world.association.pk}"]
+    match.refresh_from_db()
+    assert match.step == MatchStep.OFFER_MADE

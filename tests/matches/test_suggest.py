@@ -114,3 +114,13 @@ def test_on_my_space_the_open_challenges_my_organisation_could_answer(world):
     assert f"challenge:{world.pending_challenge.pk}" not in found_keys
     challenge = found[found_keys.index(f"challenge:{world.challenge.pk}")]
     assert says(challenge, "même thème : emploi")
+
+
+def test_the_cache_keeps_each_language_apart(world):
+    from django.utils import translation
+
+    french = suggest.challenge_suggestions(world.challenge)[SuggestionKind.PROJECT][0]
+    with translation.override("en"):
+        english = suggest.challenge_suggestions(world.challenge)[SuggestionKind.PROJECT][0]
+    assert french is not english
+    assert says(suggest.challenge_suggestions(world.challenge)[SuggestionKind.PROJECT][0], "thème")

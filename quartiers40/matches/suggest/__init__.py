@@ -13,7 +13,7 @@ from .challenge import (
     organisations_for_challenge,
     projects_for_challenge,
 )
-from .common import PER_TYPE, Place, Suggestion, suggestions_forget
+from .common import PER_TYPE, Place, Suggestion
 from .project import (
     funding_for_project,
     partners_for_project,
@@ -39,5 +39,4 @@ __all__ = [
     "pitches_for_edition",
     "project_suggestions",
     "projects_for_challenge",
-    "suggestions_forget",
 ]

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db.models import Count
+from django.utils.translation import get_language
 
 from quartiers40.challenges.enums import ChallengeStatus, OfferState
 from quartiers40.challenges.models import Challenge, ChallengeOffer
@@ -271,16 +272,14 @@ def solved_counts(organisation_ids: Iterable[int], *, not_challenge: int | None)
 
 
 def cached(key: str, build):
+    """A subject's suggestions for a few minutes, per language (their reasons are words)."""
+    key = f"{key}:{get_language() or ''}"
     found = cache.get(key)
     if found is not None:
         return found
     value = build()
     cache.set(key, value, CACHE_SECONDS)
     return value
-
-
-def suggestions_forget(subject_key: str) -> None:
-    cache.delete(CACHE_PREFIX + subject_key)
 
 
 def challenge_place(challenge: Challenge) -> Place:
