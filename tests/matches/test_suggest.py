@@ -124,3 +124,11 @@ def test_the_cache_keeps_each_language_apart(world):
         english = suggest.challenge_suggestions(world.challenge)[SuggestionKind.PROJECT][0]
     assert french is not english
     assert says(suggest.challenge_suggestions(world.challenge)[SuggestionKind.PROJECT][0], "thème")
+
+
+def test_a_declined_pitch_is_not_suggested(world, edition):
+    from quartiers40.meetings.enums import PitchStatus
+
+    edition["fits"].status = PitchStatus.DECLINED
+    edition["fits"].save()
+    assert suggest.edition_suggestions(edition["edition"])[SuggestionKind.PITCH] == []

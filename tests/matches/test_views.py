@@ -238,3 +238,16 @@ def test_feedback_takes_the_person_back_only_to_this_site(client, world, someone
         {"feedback": "useful", "next": "https://evil.example/"},
     )
     assert response["Location"].startswith(world.challenge.get_absolute_url())
+
+
+def test_a_pitch_suggestion_opens_only_for_those_who_build_the_agenda(client, world, edition):
+    from quartiers40.matches.sections import agenda_section
+
+    (group,) = agenda_section(edition["edition"], edition["organiser"])["groups"]
+    match = group["items"][0].match
+    url = reverse("matches:open", args=[match.pk])
+    assert client.get(url).status_code == 404
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 404
+    client.force_login(edition["organiser"])
+    assert client.get(url)["Location"] == world.project.get_absolute_url()
