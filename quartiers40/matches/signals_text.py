@@ -42,13 +42,17 @@ def text_hits(text: str, kind: str, *, limit: int = TEXT_LIMIT) -> dict[int, Tex
     except ImportError:  # the search app is not installed here
         return {}
     try:
-        _plan, ranked, _kinds = search_rank(text, filters=DocumentFilters(kinds=(kind,)))
+        plan, ranked, _kinds = search_rank(text, filters=DocumentFilters(kinds=(kind,)))
     except Exception:
         logger.warning("matches: the search failed for %r", text[:60], exc_info=True)
         return {}
     ranked = [item for item in ranked if item.matched][:limit]
     if not ranked:
         return {}
+    # Place names are the geography's to say ("à 1,2 km de…"), not the words'.
+    places = {word.original.lower() for word in plan.words if getattr(word, "is_place", False)}
+    if plan.place_label:
+        places.add(plan.place_label.lower())
     objects = dict(
         SearchDocument.objects.filter(pk__in=[item.doc_id for item in ranked]).values_list(
             "pk", "object_id"
@@ -59,5 +63,10 @@ def text_hits(text: str, kind: str, *, limit: int = TEXT_LIMIT) -> dict[int, Tex
     for item in ranked:
         object_id = objects.get(item.doc_id)
         if object_id is not None and object_id not in hits:
-            hits[int(object_id)] = TextHit(max(0.0, item.score / best), tuple(item.matched))
+            words = tuple(
+                word
+                for word in item.matched
+                if word.lower() not in places and not set(word.lower().split()) & places
+            )
+            hits[int(object_id)] = TextHit(max(0.0, item.score / best), words)
     return hits

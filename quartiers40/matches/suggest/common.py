@@ -178,10 +178,39 @@ def theme_reason(shared: list[str]) -> Reason | None:
     return explain.theme_reason(theme_labels(shared), weight)
 
 
+# Words found everywhere on this site: saying them explains nothing.
+GENERIC_WORDS = frozenset(
+    {
+        "quartier",
+        "quartiers",
+        "habitant",
+        "habitants",
+        "habitantes",
+        "personne",
+        "personnes",
+        "gens",
+        "ia",
+    }
+)
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word[-1] in "sx" else word
+
+
 def words_reason(hit: TextHit | None) -> Reason | None:
+    """The words the search matched, but not the themes' own names (the theme reason says
+    them) nor the words of every page."""
     if hit is None or not hit.words:
         return None
-    return explain.words_reason(list(hit.words), W_WORDS * hit.score)
+    # The themes' names, whole and word by word (in the active language), plural or not.
+    labels = [str(label).lower() for label in Theme.labels]
+    said = {_singular(w) for w in GENERIC_WORDS | set(labels)}
+    said |= {_singular(w) for label in labels for w in label.split() if len(w) > 2}
+    words = [word for word in hit.words if _singular(word.lower()) not in said]
+    if not words:
+        return None
+    return explain.words_reason(words, W_WORDS * hit.score)
 
 
 @dataclass(frozen=True)

@@ -104,7 +104,7 @@ def pilot_sites_for_project(project: Project, *, text: str | None = None) -> lis
         )
         shared = sorted({code for c in found for code in c.themes if code in themes})
         best = max((hits[c.pk] for c in found if c.pk in hits), key=lambda h: h.score, default=None)
-        labels = theme_labels(shared) or [_("ce que fait le projet")]
+        labels = theme_labels(shared) or [_("le même sujet")]
         suggestion.add(
             explain.asked_for_reason(len(found), labels, W_ASKED * min(1.0, 0.6 + 0.2 * len(found)))
         )
