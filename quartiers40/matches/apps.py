@@ -7,13 +7,11 @@ class MatchesConfig(AppConfig):
     verbose_name = _("Suggestions")
 
     def ready(self) -> None:
-        from quartiers40.core import pagecache
+        from quartiers40.core.pagecache import topics_changed_listen
 
         from . import sections
         from .tasks import matches_link_queue
 
         sections.register()
-        # TODO(before merge): plain import once core.pagecache has it on main.
-        listen = getattr(pagecache, "topics_changed_listen", None)
-        if listen is not None:
-            listen(matches_link_queue)
+        # What came of the suggestions follows the writes, as the search index does.
+        topics_changed_listen(matches_link_queue)

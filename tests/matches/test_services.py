@@ -190,3 +190,19 @@ def test_the_nightly_command_links_them_all(world, someone):
     match = matches[f"organisation:{world.association.pk}"]
     match.refresh_from_db()
     assert match.step == MatchStep.OFFER_MADE
+
+
+def test_an_offer_made_through_the_site_is_linked_once_committed(
+    world, someone, django_capture_on_commit_callbacks
+):
+    matches = shown(challenge_section(world.challenge, someone))
+    with django_capture_on_commit_callbacks(execute=True):
+        challenge_offer_make(
+            challenge=world.challenge,
+            actor=world.association_member,
+            organisation=world.association,
+            proposal="Des ateliers CV le mercredi.",
+        )
+    match = matches[f"organisation:{world.association.pk}"]
+    match.refresh_from_db()
+    assert match.step == MatchStep.OFFER_MADE  # the listener queued the linking (immediate)
