@@ -24,6 +24,7 @@ urlpatterns = [
     path("opportunites/", include("quartiers40.opportunities.urls_open_data")),
     path("opportunites/", include("quartiers40.opportunities.urls")),
     path("recherche/", include("quartiers40.search.urls")),
+    path("suggestions/", include("quartiers40.matches.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "quartiers40.meetings",
     "quartiers40.opportunities",
     "quartiers40.search",
+    "quartiers40.matches",
     "quartiers40.api",
     "quartiers40.home",
 ]

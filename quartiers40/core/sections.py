@@ -24,7 +24,25 @@ ORGANISATION_PAGE = "organisation"
 ACCOUNT_PAGE = "account"
 # The coordination team's "À traiter" page: context(viewer) -> {"count": n, ...} per queue.
 COORDINATION_PAGE = "coordination"
-PAGES = (HOME_PAGE, QPV_PAGE, ORGANISATION_PAGE, ACCOUNT_PAGE, COORDINATION_PAGE)
+# Pages where people decide, which show suggestions (quartiers40/matches): the context gets
+# the page's subject then the viewer, `(challenge, viewer)`, `(project, viewer)`,
+# `(edition, viewer)` on the agenda builder, `(results, viewer)` on "Près de chez moi". The
+# templates ask with `{% page_sections "challenge" challenge as sections %}` (core.q40).
+CHALLENGE_PAGE = "challenge"
+PROJECT_PAGE = "project"
+AGENDA_PAGE = "agenda"
+NEAR_ME_PAGE = "near_me"
+PAGES = (
+    HOME_PAGE,
+    QPV_PAGE,
+    ORGANISATION_PAGE,
+    ACCOUNT_PAGE,
+    COORDINATION_PAGE,
+    CHALLENGE_PAGE,
+    PROJECT_PAGE,
+    AGENDA_PAGE,
+    NEAR_ME_PAGE,
+)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@ from django import template
 from django.utils.http import urlencode
 
 from quartiers40.core.markdown import render_markdown
+from quartiers40.core.sections import sections_for
 
 register = template.Library()
 
@@ -21,3 +22,11 @@ def query_with(context, **changes) -> str:
         else:
             params[key] = value
     return "?" + urlencode(sorted(params.lists()), doseq=True) if params else "?"
+
+
+@register.simple_tag(takes_context=True)
+def page_sections(context, page: str, *args) -> list[dict]:
+    """`sections_for(page, *args, viewer)`: the sections other apps add to this page, for
+    the person looking at it (`{% page_sections "challenge" challenge as sections %}`)."""
+    request = context.get("request")
+    return sections_for(page, *args, getattr(request, "user", None))
