@@ -24,7 +24,7 @@ import hashlib
 import logging
 import uuid
 from collections.abc import Callable, Iterable
-from functools import partial, wraps
+from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
@@ -100,7 +100,11 @@ def cache_version_bump(*topics: str) -> None:
     """
     _bump(topics)
     if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(partial(_committed, topics))
+
+        def after_commit() -> None:  # a closure (named in this function, as tests read it)
+            _committed(topics)
+
+        transaction.on_commit(after_commit)
     else:
         _tell_listeners(topics)
 

@@ -162,6 +162,10 @@ def near_me_section(results, viewer=None) -> dict:
     ]
     from django.urls import reverse
 
+    if not _signed_in(viewer):
+        # Recorded, not shown again: an anonymous resident would only see her first results a
+        # second time, with a sign-in link.
+        return {"groups": []}
     return _block(
         [{"kind": SuggestionKind.OPPORTUNITY, "title": "", "items": items}],
         heading=_("Ces résultats vous aident-ils ?"),

@@ -116,6 +116,11 @@ class SearchResults:
     kind_counts: dict[str, int] = field(default_factory=dict)
 
     @property
+    def capped(self) -> bool:
+        """The query found more than the first stage hands on: the total is a floor."""
+        return self.total >= backends.config.STAGE1_LIMIT
+
+    @property
     def has_next(self) -> bool:
         return self.page < self.pages
 

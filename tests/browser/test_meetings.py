@@ -216,7 +216,7 @@ def test_an_organiser_builds_the_agenda_publishes_minutes_and_action_items(
     phone_page.goto(f"{live_server.url}/rencontres/{edition.slug}/organisation/accueil/")
     assert_no_axe_violations(phone_page)
     phone_page.get_by_label("Rechercher un nom").fill("samia")
-    phone_page.get_by_role("button", name="Rechercher").click()
+    phone_page.locator("main").get_by_role("button", name="Rechercher").click()
     phone_page.get_by_role("button", name="Marquer présent·e : Samia Benali").click()
     expect(phone_page.get_by_role("main")).to_contain_text("1 présent·es sur 1")
 

@@ -68,7 +68,7 @@ def _search_free(page, base_url: str) -> None:
     if filters.get_attribute("open") is None:
         filters.locator("summary").click()
     page.get_by_label("Gratuit seulement").check()
-    page.get_by_role("button", name="Chercher").click()
+    page.locator("main").get_by_role("button", name="Chercher").click()
 
 
 def test_a_resident_finds_a_free_training_and_says_she_is_interested(

@@ -107,7 +107,7 @@ def search(request: HttpRequest, filters: Query[SearchFilters]):
                 "commune_codes": hit.document.commune_codes,
                 "department_codes": hit.document.department_codes,
                 "distance_km": hit.distance_km,
-                "matched": list(hit.matched),
+                "matched": hit.matched_words,
                 "score": round(hit.score, 4),
             }
             for hit in hits
