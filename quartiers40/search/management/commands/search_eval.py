@@ -41,8 +41,9 @@ class Command(BaseCommand):
         with tempfile.TemporaryDirectory(prefix="q40-search-eval-") as scratch:
             database_url, drop = self._scratch_database(engine, Path(scratch))
             env = {**os.environ, CHILD_FLAG: "1", "DATABASE_URL": database_url}
-            argv = [sys.executable, sys.argv[0], "search_eval", "--corpus", str(corpus)]
-            argv += ["--queries", str(queries), "--run", str(run.resolve())]
+            manage = Path(settings.BASE_DIR) / "manage.py"
+            argv = [sys.executable, str(manage), "search_eval", "--corpus", str(corpus.resolve())]
+            argv += ["--queries", str(queries.resolve()), "--run", str(run.resolve())]
             try:
                 completed = subprocess.run(argv, env=env, check=False)  # noqa: S603
             finally:
