@@ -256,7 +256,7 @@ def _normalise_token(token: str) -> str:
     return token
 
 
-def tokens(text: str, *, keep_elisions: bool = False) -> list[str]:
+def tokens(text: str, *, keep_elisions: bool = False, join_hyphens: bool = True) -> list[str]:
     """Folded word tokens in order, elisions dropped; a hyphenated word gives its parts and,
     when one part is very short ("e-mail", "co-working"), the joined form too."""
     out: list[str] = []
@@ -267,7 +267,12 @@ def tokens(text: str, *, keep_elisions: bool = False) -> list[str]:
             if not keep_elisions and part in ELISIONS:
                 continue
             out.append(_normalise_token(part))
-        if len(parts) == 2 and min(len(p) for p in parts) <= 2 and parts[0] not in ELISIONS:
+        if (
+            join_hyphens
+            and len(parts) == 2
+            and min(len(p) for p in parts) <= 2
+            and not ELISIONS.intersection(parts)
+        ):
             out.append(parts[0] + parts[1])
     return out
 
@@ -290,6 +295,12 @@ def stem(token: str) -> str:
     ("travaill" -> "travail") so verbs and nouns meet more often."""
     if len(token) <= 3 or token.isdigit():
         return token
+    # Accents are folded before stemming (queries often lack them): "-ees", "-ee" were "-ées",
+    # "-ée", the feminine and plural of a past participle or a noun.
+    if token.endswith("ees") and len(token) > 5:
+        token = token[:-2]
+    elif token.endswith("ee") and len(token) > 4:
+        token = token[:-1]
     stemmed = _STEMMER.stemWord(token)
     if len(stemmed) >= 4 and stemmed[-1] == stemmed[-2] and stemmed[-1] not in "aeiouy":
         stemmed = stemmed[:-1]

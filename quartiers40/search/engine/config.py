@@ -29,6 +29,8 @@ PLACE_BOOST = (0.45, 0.2, 0.08)  # query place = most specific place of the doc,
 
 # Character n-grams for the fuzzy similarity (query words vs the doc's gist text).
 NGRAM_SIZES = (3, 4, 5)
+# Only the best candidates of the lexical pass get the n-gram and place scores (speed).
+NGRAM_POOL = 150
 GIST_BODY_CHARS = 600
 
 # Typo correction: maximum edit distance by word length.

@@ -54,7 +54,7 @@ GENERIC_PLACE_WORDS = frozenset(
 def place_words(label: str) -> list[str]:
     """Significant folded words of a place label, abbreviations expanded."""
     out = []
-    for token in tokens(label, keep_elisions=True):
+    for token in tokens(label, keep_elisions=True, join_hyphens=False):
         token = _ABBREVIATIONS.get(token, token)
         if token in PLACE_CONNECTORS or not token:
             continue

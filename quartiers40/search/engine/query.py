@@ -117,11 +117,36 @@ def _stats(freq: dict[str, tuple[int, int]], term: str) -> tuple[int, int]:
     return freq.get(term, (0, 0))
 
 
-def _expansions_of(entry: LexiconEntry, weight: float) -> tuple[Expansion, ...]:
+def _expansions_of(entry: LexiconEntry) -> tuple[Expansion, ...]:
     return tuple(
         Expansion(label=label, terms=terms, source=entry.key)
         for label, terms in entry.official_phrases()
     )
+
+
+def _translations(french: tuple[str, ...], lexicon: Lexicon) -> tuple[Expansion, ...]:
+    """French words of an English word (source "en"), then the lexicon entries of those words."""
+    out = []
+    for label in french:
+        terms = tuple(dict.fromkeys(stem(t) for t in tokens(label) if not is_stop(t)))
+        if terms:
+            out.append(Expansion(label=label, terms=terms, source="en"))
+    for label in french:
+        key = tokens(label)
+        entry = lexicon.lookup_word(key[0]) if len(key) == 1 else lexicon.phrases.get(tuple(key))
+        if entry is not None:
+            out.extend(_expansions_of(entry))
+    return _unique(out)
+
+
+def _unique(expansions: list[Expansion]) -> tuple[Expansion, ...]:
+    seen: set[tuple[str, ...]] = set()
+    out = []
+    for exp in expansions:
+        if exp.terms not in seen:
+            seen.add(exp.terms)
+            out.append(exp)
+    return tuple(out)
 
 
 def _looks_english(folded: list[str], lexicon: Lexicon, freq: dict) -> bool:
@@ -215,6 +240,23 @@ def query_plan(text: str, vocabulary: Vocabulary) -> QueryPlan:
         if i in taken:
             i += 1
             continue
+        if english:
+            found_en = lexicon.longest_english(fixed, i)
+            if found_en is not None and not taken & set(range(i, i + found_en[0])):
+                size, french = found_en
+                span = range(i, i + size)
+                words.append(
+                    QueryWord(
+                        original=" ".join(pairs[k][0] for k in span),
+                        normalised=" ".join(fixed[k] for k in span),
+                        terms=tuple(fixed[k] for k in span),
+                        expansions=_translations(french, lexicon),
+                        translated=True,
+                    )
+                )
+                spans.append((i, i + size))
+                i += size
+                continue
         phrase = lexicon.longest_phrase(fixed, i)
         if phrase is not None and not taken & set(range(i, i + phrase[0])):
             size, entry = phrase
@@ -226,33 +268,31 @@ def query_plan(text: str, vocabulary: Vocabulary) -> QueryPlan:
                     normalised=" ".join(fixed[k] for k in span),
                     terms=tuple(dict.fromkeys(own)),
                     corrected=" ".join(corrections[k] for k in span if k in corrections),
-                    expansions=_expansions_of(entry, config.WEIGHT_EXPANSION),
+                    expansions=_expansions_of(entry),
                 )
             )
             spans.append((i, i + size))
             i += size
             continue
         token = fixed[i]
-        if is_stop(token) or (english and token in lexicon.english_stop):
+        french = lexicon.english.get(token)
+        forced = pairs[i][0] == "AI"  # the English acronym, not the French "ai" of "j'ai"
+        if forced:
+            french = lexicon.english.get("ai")
+        if english and french is None and token in lexicon.english_stop:
+            i += 1
+            continue
+        if is_stop(token) and not ((english or forced) and french):
             i += 1
             continue
         expansions: tuple[Expansion, ...] = ()
         translated = False
         entry = lexicon.lookup_word(token)
-        french = lexicon.english.get(token)
         if french and (english or _stats(freq, token)[0] == 0):
             translated = True
-            expansions = tuple(
-                Expansion(label=label, terms=terms, source="en")
-                for label in french
-                if (terms := tuple(dict.fromkeys(stem(t) for t in tokens(label) if not is_stop(t))))
-            )
-            for label in french:  # one level more: the lexicon entry of the French word
-                sub = lexicon.lookup_word(fold(label)) if " " not in label else None
-                if sub is not None:
-                    expansions += _expansions_of(sub, config.WEIGHT_EXPANSION)
+            expansions = _translations(french, lexicon)
         elif entry is not None:
-            expansions = _expansions_of(entry, config.WEIGHT_EXPANSION)
+            expansions = _expansions_of(entry)
         words.append(
             QueryWord(
                 original=pairs[i][0],

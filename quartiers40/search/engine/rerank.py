@@ -21,113 +21,84 @@ def _word_grams(word: str) -> list[list[str]]:
     return [[padded[i : i + n] for i in range(len(padded) - n + 1)] for n in config.NGRAM_SIZES]
 
 
-def _grams_in(text: str, grams_by_size: list[list[str]]) -> set[str]:
+def _grams_in(text: str, word: str, grams_by_size: list[list[str]]) -> list[str]:
     """The n-grams of one word present in text; a longer n-gram is only looked for when the
     two shorter ones it contains were found."""
-    found: set[str] = set()
+    if f" {word} " in text:
+        return [g for grams in grams_by_size for g in grams]
+    found: list[str] = []
     previous: list[bool] | None = None
     for grams in grams_by_size:
-        hits = []
-        for k, gram in enumerate(grams):
-            ok = (previous is None or (previous[k] and previous[k + 1])) and gram in text
-            hits.append(ok)
-            if ok:
-                found.add(gram)
+        if previous is None:
+            hits = [g in text for g in grams]
+        else:
+            hits = [previous[k] and previous[k + 1] and g in text for k, g in enumerate(grams)]
         if not any(hits):
             break
+        found.extend(g for g, hit in zip(grams, hits, strict=True) if hit)
         previous = hits
     return found
 
 
-def rerank(
-    plan: QueryPlan, candidates: Sequence[Candidate], vocabulary: Vocabulary
-) -> list[Ranked]:
-    if not candidates:
-        return []
-    count = max(vocabulary.document_count, 1)
+def _term_idf(plan: QueryPlan, count: int) -> dict[str, float]:
     freq = plan.frequencies
-    term_idf: dict[str, float] = {}
+    out: dict[str, float] = {}
     for concept in plan.concepts:
         for term, _, _ in concept.own:
-            term_idf[term] = idf(freq.get(term, (0, 0))[0], count)
+            out[term] = idf(freq.get(term, (0, 0))[0], count)
         for _, terms, _ in concept.expansions:
             for term in terms:
-                term_idf[term] = idf(freq.get(term, (0, 0))[0], count)
-    wanted = set(term_idf)
+                out[term] = idf(freq.get(term, (0, 0))[0], count)
+    return out
 
-    # Field statistics of the candidates (lengths) and term counts.
+
+def _lexical(plan: QueryPlan, candidates: Sequence[Candidate], term_idf: dict[str, float]):
+    """BM25F (field weights, candidates' average lengths), concept coverage and matched words."""
+    wanted = set(term_idf)
     parsed = []
-    lengths = [0.0, 0.0, 0.0, 0.0]
+    lengths = [0, 0, 0, 0]
     for cand in candidates:
-        indexed = cand.indexed
         fields = []
         for f, name in enumerate(_FIELDS):
-            split = getattr(indexed, name).split()
+            split = getattr(cand.indexed, name).split()
             lengths[f] += len(split)
-            counts = Counter(split)
-            fields.append((len(split), {t: counts[t] for t in wanted if t in counts}))
+            present = wanted.intersection(split)
+            if present:
+                counts = Counter(split)
+                fields.append((len(split), {t: counts[t] for t in present}))
+            else:
+                fields.append((len(split), {}))
         parsed.append(fields)
     average = [max(total / len(candidates), 1.0) for total in lengths]
-
-    ngram_words = [w for w in plan.ngram_words if len(w) >= 2]
-    word_grams = [_word_grams(w) for w in ngram_words]
-    all_grams = {g for groups in word_grams for group in groups for g in group}
-    gram_df: Counter[str] = Counter()
-    doc_grams = []
-    places = []
-    for cand in candidates:
-        data = json.loads(cand.indexed.rerank_data or "{}")
-        head = " " + data.get("h", "") + " "
-        body = " " + data.get("b", "") + " "
-        in_head: set[str] = set()
-        in_body: set[str] = set()
-        for groups in word_grams:
-            in_head |= _grams_in(head, groups)
-            in_body |= _grams_in(body, groups)
-        doc_grams.append((in_head, in_body))
-        gram_df.update(in_head | in_body)
-        places.append(data.get("p", []))
-    n_cand = len(candidates)
-    gram_idf = {g: math.log((n_cand + 1) / (gram_df[g] + 0.5)) for g in all_grams}
-    gram_mass = sum(gram_idf.values()) or 1.0
-
     k1 = config.BM25F_K1
     weights, bs = config.BM25F_WEIGHTS, config.BM25F_B
-    results = []
-    for cand, fields, (in_head, in_body), doc_places in zip(
-        candidates, parsed, doc_grams, places, strict=True
-    ):
-        norms = [1.0 - bs[f] + bs[f] * fields[f][0] / average[f] for f in range(4)]
-        term_score: dict[str, float] = {}
-        for term in wanted:
-            tf = 0.0
-            for f in range(4):
-                c = fields[f][1].get(term)
-                if c:
-                    tf += weights[f] * c / norms[f]
-            if tf:
-                term_score[term] = term_idf[term] * tf / (k1 + tf)
-        bm25f = 0.0
-        covered = 0.0
-        total_weight = 0.0
+    out = []
+    for fields in parsed:
+        tf: dict[str, float] = {}
+        for f in range(4):
+            length, counts = fields[f]
+            if counts:
+                factor = weights[f] / (1.0 - bs[f] + bs[f] * length / average[f])
+                for term, c in counts.items():
+                    tf[term] = tf.get(term, 0.0) + c * factor
+        term_score = {t: term_idf[t] * v / (k1 + v) for t, v in tf.items()}
+        bm25f = covered = total_weight = 0.0
         matched: list[str] = []
-        plan_words = plan.words
         for concept in plan.concepts:
             own_score = 0.0
             slots_hit = set()
             for term, weight, slot in concept.own:
-                s = term_score.get(term)
-                if s:
-                    own_score += weight * s
+                value = term_score.get(term)
+                if value:
+                    own_score += weight * value
                     slots_hit.add(slot)
-            best_exp = 0.0
+            best_exp = best_credit = 0.0
             best_label = ""
-            best_credit = 0.0
             for label, terms, weight in concept.expansions:
                 if all(t in term_score for t in terms):
-                    s = weight * sum(term_score[t] for t in terms) / len(terms)
-                    if s > best_exp:
-                        best_exp, best_label = s, label
+                    value = weight * sum(term_score[t] for t in terms) / len(terms)
+                    if value > best_exp:
+                        best_exp, best_label = value, label
                         best_credit = (
                             0.9
                             if weight >= config.WEIGHT_TRANSLATION
@@ -137,43 +108,88 @@ def rerank(
             credit = len(slots_hit) / concept.slots if concept.slots else 0.0
             total_weight += concept.weight
             covered += concept.weight * max(credit, best_credit)
-            word = plan_words[concept.word_index]
             if slots_hit:
-                matched.append(word.original)
+                matched.append(plan.words[concept.word_index].original)
             elif best_label:
                 matched.append(best_label)
         coverage = covered / total_weight if total_weight else 0.0
-        ngram = 0.0
-        if in_head or in_body:
-            ngram = sum(gram_idf[g] for g in in_head) + 0.5 * sum(gram_idf[g] for g in in_body)
-            ngram /= 1.5 * gram_mass
-        place = 0.0
-        if plan.place_keys and doc_places:
-            for level, key in enumerate(doc_places):
-                if key in plan.place_keys:
-                    place = config.PLACE_BOOST[min(level, 2)]
-                    break
-                if any(p in key for p in plan.place_keys):
-                    place = config.PLACE_BOOST[min(level + 1, 2)]
-                    break
-            if place:
-                matched.extend(w.original for w in plan.words if w.is_place)
-        results.append([cand, bm25f, ngram, coverage, place, tuple(dict.fromkeys(matched))])
+        out.append((bm25f, coverage, matched))
+    return out
 
-    max_bm25f = max(r[1] for r in results) or 1.0
-    max_ngram = max(r[2] for r in results) or 1.0
-    max_stage1 = max(c.stage1_score for c in candidates)
-    min_stage1 = min(c.stage1_score for c in candidates)
-    span = (max_stage1 - min_stage1) or 1.0
-    ranked = []
-    for cand, bm25f, ngram, coverage, place, matched in results:
-        score = (
+
+def _ngrams(plan: QueryPlan, candidates: Sequence[Candidate]) -> tuple[list[float], list[list]]:
+    """Character n-gram similarity between the query words and each candidate's stored gist
+    (title and tags count twice the start of the body); idf from the candidates themselves."""
+    words = [w for w in plan.ngram_words if len(w) >= 2]
+    grams_of = [(w, _word_grams(w)) for w in words]
+    all_grams = {g for _, groups in grams_of for group in groups for g in group}
+    gram_df: Counter[str] = Counter()
+    found = []
+    places = []
+    for cand in candidates:
+        data = json.loads(cand.indexed.rerank_data or "{}")
+        head = " " + data.get("h", "") + " "
+        body = " " + data.get("b", "") + " "
+        in_head: set[str] = set()
+        in_body: set[str] = set()
+        for word, groups in grams_of:
+            in_head.update(_grams_in(head, word, groups))
+            in_body.update(_grams_in(body, word, groups))
+        found.append((in_head, in_body))
+        gram_df.update(in_head | in_body)
+        places.append(data.get("p", []))
+    n = len(candidates)
+    gram_idf = {g: math.log((n + 1) / (gram_df[g] + 0.5)) for g in all_grams}
+    mass = 1.5 * (sum(gram_idf.values()) or 1.0)
+    scores = []
+    for in_head, in_body in found:
+        value = sum(gram_idf[g] for g in in_head) + 0.5 * sum(gram_idf[g] for g in in_body)
+        scores.append(value / mass)
+    return scores, places
+
+
+def _place_boost(plan: QueryPlan, doc_places: list[str]) -> float:
+    for level, key in enumerate(doc_places):
+        if key in plan.place_keys:
+            return config.PLACE_BOOST[min(level, 2)]
+        if any(p in key for p in plan.place_keys):
+            return config.PLACE_BOOST[min(level + 1, 2)]
+    return 0.0
+
+
+def rerank(
+    plan: QueryPlan, candidates: Sequence[Candidate], vocabulary: Vocabulary
+) -> list[Ranked]:
+    if not candidates:
+        return []
+    count = max(vocabulary.document_count, 1)
+    lexical = _lexical(plan, candidates, _term_idf(plan, count))
+    max_bm25f = max(x[0] for x in lexical) or 1.0
+    top = max(c.stage1_score for c in candidates)
+    bottom = min(c.stage1_score for c in candidates)
+    span = (top - bottom) or 1.0
+    first = []
+    for cand, (bm25f, coverage, _) in zip(candidates, lexical, strict=True):
+        first.append(
             config.MIX_BM25F * bm25f / max_bm25f
-            + config.MIX_NGRAM * ngram / max_ngram
             + config.MIX_COVERAGE * coverage
-            + config.MIX_STAGE1 * (cand.stage1_score - min_stage1) / span
-            + place
+            + config.MIX_STAGE1 * (cand.stage1_score - bottom) / span
         )
-        ranked.append(Ranked(cand.doc_id, round(score, 6), matched))
+    # Character n-grams and places only for the best of the first pass (they cost the most).
+    order = sorted(range(len(candidates)), key=lambda k: -first[k])
+    pool = order[: config.NGRAM_POOL]
+    ngram, places = _ngrams(plan, [candidates[k] for k in pool])
+    max_ngram = max(ngram, default=0.0) or 1.0
+    final = {k: first[k] - 1.0 for k in order[config.NGRAM_POOL :]}
+    matched = {k: lexical[k][2] for k in range(len(candidates))}
+    for k, value, doc_places in zip(pool, ngram, places, strict=True):
+        boost = _place_boost(plan, doc_places) if plan.place_keys else 0.0
+        if boost:
+            matched[k] = matched[k] + [w.original for w in plan.words if w.is_place]
+        final[k] = first[k] + config.MIX_NGRAM * value / max_ngram + boost
+    ranked = [
+        Ranked(candidates[k].doc_id, round(final[k], 6), tuple(dict.fromkeys(matched[k])))
+        for k in range(len(candidates))
+    ]
     ranked.sort(key=lambda r: (-r.score, r.doc_id))
     return ranked
