@@ -11,7 +11,7 @@ MAX_RETRIEVAL_TERMS = 40
 WEIGHT_STEM = 1.0
 WEIGHT_CORRECTION = 0.8
 WEIGHT_TRANSLATION = 0.9
-WEIGHT_EXPANSION = 0.45
+WEIGHT_EXPANSION = 0.55
 # Credit a concept gets in the coverage score when only its expansion matched.
 COVERAGE_EXPANSION_CREDIT = 0.6
 
@@ -22,9 +22,10 @@ BM25F_K1 = 1.2
 
 # Stage 2 mixture (each component is scaled to [0, 1] over the candidates first).
 MIX_BM25F = 1.0
-MIX_NGRAM = 0.8
-MIX_COVERAGE = 0.5
+MIX_NGRAM = 0.3
+MIX_COVERAGE = 0.15
 MIX_STAGE1 = 0.1
+MIX_PROXIMITY = 0.1  # query words side by side in the title, tags or start of the body
 PLACE_BOOST = (0.45, 0.2, 0.08)  # query place = most specific place of the doc, then broader ones
 
 # Character n-grams for the fuzzy similarity (query words vs the doc's gist text).

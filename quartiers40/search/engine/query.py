@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from . import config
-from .analysis import ELISIONS, STOP_WORDS, fold, is_stop, stem, tokens
+from .analysis import ELISIONS, WEAK_FACTOR, WEAK_WORDS, fold, is_stop, stem, tokens
 from .lexicon import Lexicon, LexiconEntry, load_lexicon
 from .places import GENERIC_PLACE_WORDS, PLACE_CONNECTORS, place_words
 from .types import Expansion, QueryPlan, QueryWord, Vocabulary
@@ -66,27 +67,69 @@ def _allowed_distance(word: str) -> int:
     return 2 if len(word) >= config.TYPO_DISTANCE_2_FROM else 1
 
 
-def correct(word: str, vocabulary: Vocabulary) -> tuple[str, tuple[int, int]] | None:
-    """Closest frequent vocabulary term to an unknown word (distance 1-2 by length)."""
-    limit = _allowed_distance(word)
-    if not limit:
-        return None
-    best: tuple[int, int, str] | None = None
-    best_stats = (0, 0)
-    for term, stats in vocabulary.neighbours(word).items():
+def _closest(
+    word: str, candidates: dict[str, tuple[int, int]], limit: int
+) -> tuple[float, str, tuple[int, int]] | None:
+    """Best candidate within limit: smallest distance (a same first letter counts half a step
+    less), then a real word rather than a stem, then the most frequent."""
+    stems_of = {s for t in candidates if (s := stem(t)) != t}
+    best: tuple[float, int, int, str] | None = None
+    for term, stats in candidates.items():
         if term == word or len(term) < 3 or term.isdigit():
             continue
         distance = _damerau(word, term, limit)
         if distance > limit:
             continue
-        popularity = stats[0] + stats[1]
-        # Same first letter is the usual case of a typo; prefer it, then frequency.
-        key = (distance - (0.5 if term[0] == word[0] else 0), -popularity, term)
+        key = (
+            distance - (0.5 if term[0] == word[0] else 0.0),
+            1 if term in stems_of else 0,
+            -(stats[0] + stats[1]),
+            term,
+        )
         if best is None or key < best:
-            best, best_stats = key, stats
+            best = key
     if best is None:
         return None
-    return best[2], best_stats
+    return best[0], best[3], candidates[best[3]]
+
+
+def _variants(word: str) -> list[str]:
+    """The word with two letters swapped where the site's prefix (2 letters) and suffix
+    (3 letters) look-ups cannot see past a transposition."""
+    out = []
+    for i in (0, 1, len(word) - 3, len(word) - 2):
+        if 0 <= i < len(word) - 1 and word[i] != word[i + 1]:
+            out.append(word[:i] + word[i + 1] + word[i] + word[i + 2 :])
+    return list(dict.fromkeys(out))
+
+
+def correct(word: str, vocabulary: Vocabulary) -> tuple[str, tuple[int, int]] | None:
+    """Closest frequent vocabulary term to an unknown word (distance 1-2 by length), looked up
+    through the word itself, then its stem, then a few transpositions."""
+    limit = _allowed_distance(word)
+    if not limit:
+        return None
+    found = _closest(word, vocabulary.neighbours(word), limit)
+    if found is None:
+        stemmed = stem(word)
+        if stemmed != word and _allowed_distance(stemmed):
+            found = _closest(stemmed, vocabulary.neighbours(stemmed), limit)
+    if found is None:
+        pool: dict[str, tuple[int, int]] = {}
+        for variant in _variants(word):
+            pool.update(vocabulary.neighbours(variant))
+        found = _closest(word, pool, limit)
+    if found is None:
+        return None
+    return found[1], found[2]
+
+
+def correct_english(word: str, lexicon: Lexicon) -> str | None:
+    limit = _allowed_distance(word)
+    if not limit:
+        return None
+    found = _closest(word, dict.fromkeys(lexicon.english, (1, 0)), limit)
+    return found[1] if found is not None and found[0] <= 1 else None
 
 
 def _query_tokens(text: str) -> list[tuple[str, str]]:
@@ -186,6 +229,10 @@ def query_plan(text: str, vocabulary: Vocabulary) -> QueryPlan:
         if lexicon.lookup_word(token) is not None or token in lexicon.english:
             continue
         if i + 1 < len(folded) and lexicon.longest_phrase(folded, i):
+            continue
+        found_en = correct_english(token, lexicon) if english else None
+        if found_en is not None:
+            corrections[i] = found_en
             continue
         found = correct(token, vocabulary)
         if found is not None:
@@ -336,7 +383,9 @@ def query_plan(text: str, vocabulary: Vocabulary) -> QueryPlan:
             if exp.terms in seen or tuple(stem(t) for t in own_terms) == exp.terms:
                 continue
             seen.add(exp.terms)
-            weight = exp_weight if exp.source == "en" or not word.translated else 0.45
+            weight = (
+                exp_weight if exp.source == "en" or not word.translated else config.WEIGHT_EXPANSION
+            )
             expansions.append((exp.label, exp.terms, weight))
         known = [_stats(freq, t)[0] for t, _, _ in own if _stats(freq, t)[0] > 0]
         if known:
@@ -347,6 +396,8 @@ def query_plan(text: str, vocabulary: Vocabulary) -> QueryPlan:
             ]
             weight = idf(min(exp_dfs), count) if exp_dfs else 0.0
         weight = min(weight, max_idf)
+        if own_terms and all(t in WEAK_WORDS for t in own_terms):
+            weight *= WEAK_FACTOR
         slots = len(own_terms)
         concepts.append(Concept(index, weight, tuple(own), slots, tuple(expansions)))
         final_words.append(_with_weight(word, weight))
@@ -374,14 +425,29 @@ def query_plan(text: str, vocabulary: Vocabulary) -> QueryPlan:
             for term in terms:
                 add(term)
 
-    ngram_words: list[str] = []
+    # Pairs of stems expected side by side (stop words are not in the stored gists).
+    pairs: list[tuple[str, str, float]] = []
+    previous: tuple[str, float] | None = None
+    for concept in concepts:
+        stems_in_order = [t for t, w, _ in concept.own if w >= config.WEIGHT_CORRECTION - 1e-9]
+        stems_in_order = list(dict.fromkeys(stems_in_order))
+        if not stems_in_order:
+            previous = None
+            continue
+        for a, b in pairwise(stems_in_order):
+            pairs.append((a, b, concept.weight))
+        if previous is not None:
+            pairs.append((previous[0], stems_in_order[0], min(previous[1], concept.weight)))
+        previous = (stems_in_order[-1], concept.weight)
+
+    # Words compared by character n-grams, per concept (same order as concepts).
+    ngram_words: list[tuple[str, ...]] = []
     for word in final_words:
         if word.translated:
-            for exp in word.expansions:
-                if exp.source == "en":
-                    ngram_words.extend(t for t in tokens(exp.label) if not is_stop(t))
+            found = [t for exp in word.expansions if exp.source == "en" for t in tokens(exp.label)]
         else:
-            ngram_words.extend(word.corrected.split() or word.terms)
+            found = word.corrected.split() or list(word.terms)
+        ngram_words.append(tuple(dict.fromkeys(t for t in found if not is_stop(t) and len(t) > 2)))
     place_label = " ".join(_display_place(p.original) for p in place_words_out[:1])
     place_keys = tuple(p.terms[0] for p in place_words_out)
     all_words = sorted(
@@ -403,7 +469,8 @@ def query_plan(text: str, vocabulary: Vocabulary) -> QueryPlan:
         words=ordered_words,
         concepts=tuple(concepts),
         place_keys=place_keys,
-        ngram_words=tuple(dict.fromkeys(w for w in ngram_words if w not in STOP_WORDS)),
+        ngram_words=tuple(ngram_words),
+        pairs=tuple(pairs),
         frequencies=freq,
     )
 

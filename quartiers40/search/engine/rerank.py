@@ -84,6 +84,7 @@ def _lexical(plan: QueryPlan, candidates: Sequence[Candidate], term_idf: dict[st
         term_score = {t: term_idf[t] * v / (k1 + v) for t, v in tf.items()}
         bm25f = covered = total_weight = 0.0
         matched: list[str] = []
+        credits: list[float] = []
         for concept in plan.concepts:
             own_score = 0.0
             slots_hit = set()
@@ -99,53 +100,82 @@ def _lexical(plan: QueryPlan, candidates: Sequence[Candidate], term_idf: dict[st
                     value = weight * sum(term_score[t] for t in terms) / len(terms)
                     if value > best_exp:
                         best_exp, best_label = value, label
-                        best_credit = (
+                        base = (
                             0.9
                             if weight >= config.WEIGHT_TRANSLATION
                             else config.COVERAGE_EXPANSION_CREDIT
                         )
+                        # A broad official word ("numérique" for "coder") covers less.
+                        specific = max(term_idf[t] for t in terms)
+                        best_credit = base * min(1.0, specific / (concept.weight or specific))
             bm25f += own_score + best_exp
             credit = len(slots_hit) / concept.slots if concept.slots else 0.0
             total_weight += concept.weight
             covered += concept.weight * max(credit, best_credit)
+            credits.append(max(credit, best_credit))
             if slots_hit:
                 matched.append(plan.words[concept.word_index].original)
             elif best_label:
                 matched.append(best_label)
         coverage = covered / total_weight if total_weight else 0.0
-        out.append((bm25f, coverage, matched))
+        out.append((bm25f, coverage, matched, credits))
     return out
 
 
-def _ngrams(plan: QueryPlan, candidates: Sequence[Candidate]) -> tuple[list[float], list[list]]:
-    """Character n-gram similarity between the query words and each candidate's stored gist
-    (title and tags count twice the start of the body); idf from the candidates themselves."""
-    words = [w for w in plan.ngram_words if len(w) >= 2]
-    grams_of = [(w, _word_grams(w)) for w in words]
-    all_grams = {g for _, groups in grams_of for group in groups for g in group}
+def _ngrams(
+    plan: QueryPlan, candidates: Sequence[Candidate]
+) -> tuple[list[list[float]], list, list[float]]:
+    """Per candidate and concept, how much of the concept's words is found in the candidate's
+    stored gist by character n-grams (0..1; n-gram idf from the candidates themselves; the title
+    and tags count twice the start of the body)."""
+    concepts = [[(w, _word_grams(w)) for w in words] for words in plan.ngram_words]
     gram_df: Counter[str] = Counter()
     found = []
     places = []
+    proximity = []
+    pair_keys = [(f" {a} {b} ", w) for a, b, w in plan.pairs]
+    pair_mass = sum(w for _, w in pair_keys) or 1.0
     for cand in candidates:
         data = json.loads(cand.indexed.rerank_data or "{}")
         head = " " + data.get("h", "") + " "
         body = " " + data.get("b", "") + " "
-        in_head: set[str] = set()
-        in_body: set[str] = set()
-        for word, groups in grams_of:
-            in_head.update(_grams_in(head, word, groups))
-            in_body.update(_grams_in(body, word, groups))
-        found.append((in_head, in_body))
-        gram_df.update(in_head | in_body)
+        if pair_keys:
+            stems = " " + data.get("hs", "") + " | " + data.get("bs", "") + " "
+            proximity.append(sum(w for key, w in pair_keys if key in stems) / pair_mass)
+        else:
+            proximity.append(0.0)
+        per_concept = []
+        for words in concepts:
+            per_word = []
+            for word, groups in words:
+                in_head = _grams_in(head, word, groups)
+                in_body = _grams_in(body, word, groups)
+                gram_df.update(set(in_head).union(in_body))
+                per_word.append((in_head, in_body))
+            per_concept.append(per_word)
+        found.append(per_concept)
         places.append(data.get("p", []))
     n = len(candidates)
-    gram_idf = {g: math.log((n + 1) / (gram_df[g] + 0.5)) for g in all_grams}
-    mass = 1.5 * (sum(gram_idf.values()) or 1.0)
+
+    def weight(gram: str) -> float:
+        return math.log((n + 1) / (gram_df[gram] + 0.5))
+
+    mass = [
+        [sum(weight(g) for group in groups for g in group) or 1.0 for _, groups in words]
+        for words in concepts
+    ]
     scores = []
-    for in_head, in_body in found:
-        value = sum(gram_idf[g] for g in in_head) + 0.5 * sum(gram_idf[g] for g in in_body)
-        scores.append(value / mass)
-    return scores, places
+    for per_concept in found:
+        row = []
+        for c, per_word in enumerate(per_concept):
+            best = 0.0
+            for k, (in_head, in_body) in enumerate(per_word):
+                head_part = sum(weight(g) for g in in_head)
+                body_part = sum(weight(g) for g in in_body)
+                best = max(best, (head_part + 0.5 * body_part) / (1.5 * mass[c][k]))
+            row.append(best)
+        scores.append(row)
+    return scores, places, proximity
 
 
 def _place_boost(plan: QueryPlan, doc_places: list[str]) -> float:
@@ -169,7 +199,7 @@ def rerank(
     bottom = min(c.stage1_score for c in candidates)
     span = (top - bottom) or 1.0
     first = []
-    for cand, (bm25f, coverage, _) in zip(candidates, lexical, strict=True):
+    for cand, (bm25f, coverage, _, _) in zip(candidates, lexical, strict=True):
         first.append(
             config.MIX_BM25F * bm25f / max_bm25f
             + config.MIX_COVERAGE * coverage
@@ -178,15 +208,25 @@ def rerank(
     # Character n-grams and places only for the best of the first pass (they cost the most).
     order = sorted(range(len(candidates)), key=lambda k: -first[k])
     pool = order[: config.NGRAM_POOL]
-    ngram, places = _ngrams(plan, [candidates[k] for k in pool])
-    max_ngram = max(ngram, default=0.0) or 1.0
+    ngram, places, proximity = _ngrams(plan, [candidates[k] for k in pool])
+    weights = [c.weight for c in plan.concepts]
+    total = sum(weights) or 1.0
     final = {k: first[k] - 1.0 for k in order[config.NGRAM_POOL :]}
     matched = {k: lexical[k][2] for k in range(len(candidates))}
-    for k, value, doc_places in zip(pool, ngram, places, strict=True):
+    for k, per_concept, doc_places, near in zip(pool, ngram, places, proximity, strict=True):
+        # Only what the words themselves did not match: "coder" / "codage", "numerique" / "num".
+        credits = lexical[k][3]
+        fuzzy = (
+            sum(
+                w * max(0.0, r - credit)
+                for w, r, credit in zip(weights, per_concept, credits, strict=True)
+            )
+            / total
+        )
         boost = _place_boost(plan, doc_places) if plan.place_keys else 0.0
         if boost:
             matched[k] = matched[k] + [w.original for w in plan.words if w.is_place]
-        final[k] = first[k] + config.MIX_NGRAM * value / max_ngram + boost
+        final[k] = first[k] + config.MIX_NGRAM * fuzzy + config.MIX_PROXIMITY * near + boost
     ranked = [
         Ranked(candidates[k].doc_id, round(final[k], 6), tuple(dict.fromkeys(matched[k])))
         for k in range(len(candidates))
