@@ -33,7 +33,7 @@ _STOP_TEXT = """
     quelqu quelque quelques possible genre truc vraiment juste peu beaucoup oui non ya estce the
     of for and to in with my how where what is are an i need want find looking can do does your
     our their this that it its from near about some any please contre avant apres depuis pendant
-    selon parmi malgre durant via afin lors
+    selon parmi malgre durant via afin lors pres proche proximite autour cote environs alentours
 """
 STOP_WORDS = frozenset(_STOP_TEXT.split())
 # Generic nouns and verbs that set the scene rather than the topic ("dans ma commune",

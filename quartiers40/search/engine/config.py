@@ -24,14 +24,16 @@ BM25F_K1 = 1.2
 MIX_BM25F = 1.0
 MIX_NGRAM = 0.3
 MIX_COVERAGE = 0.15
-MIX_STAGE1 = 0.1
+MIX_STAGE1 = 0.3
 MIX_PROXIMITY = 0.1  # query words side by side in the title, tags or start of the body
-PLACE_BOOST = (0.45, 0.2, 0.08)  # query place = most specific place of the doc, then broader ones
+# Query place = the doc's most specific place, then its broader ones (metropole, department).
+PLACE_BOOST = (0.6, 0.25, 0.1)
+PLACE_MISMATCH = 0.3  # the query names a place and the document is located elsewhere
 
 # Character n-grams for the fuzzy similarity (query words vs the doc's gist text).
 NGRAM_SIZES = (3, 4, 5)
 # Only the best candidates of the lexical pass get the n-gram and place scores (speed).
-NGRAM_POOL = 150
+NGRAM_POOL = 120
 GIST_BODY_CHARS = 600
 
 # Typo correction: maximum edit distance by word length.

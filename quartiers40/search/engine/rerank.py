@@ -55,19 +55,23 @@ def _term_idf(plan: QueryPlan, count: int) -> dict[str, float]:
 def _lexical(plan: QueryPlan, candidates: Sequence[Candidate], term_idf: dict[str, float]):
     """BM25F (field weights, candidates' average lengths), concept coverage and matched words."""
     wanted = set(term_idf)
+    # The place column only matters when a query term is also a place word.
+    use_place = any(plan.frequencies.get(t, (0, 0))[1] for t in wanted)
     parsed = []
     lengths = [0, 0, 0, 0]
     for cand in candidates:
+        indexed = cand.indexed
         fields = []
-        for f, name in enumerate(_FIELDS):
-            split = getattr(cand.indexed, name).split()
+        texts = (indexed.title_terms, indexed.tag_terms, indexed.body_terms)
+        if use_place:
+            texts += (indexed.place_terms,)
+        for f, text in enumerate(texts):
+            split = text.split()
             lengths[f] += len(split)
             present = wanted.intersection(split)
-            if present:
-                counts = Counter(split)
-                fields.append((len(split), {t: counts[t] for t in present}))
-            else:
-                fields.append((len(split), {}))
+            fields.append((len(split), {t: split.count(t) for t in present} if present else {}))
+        if not use_place:
+            fields.append((0, {}))
         parsed.append(fields)
     average = [max(total / len(candidates), 1.0) for total in lengths]
     k1 = config.BM25F_K1
@@ -108,13 +112,19 @@ def _lexical(plan: QueryPlan, candidates: Sequence[Candidate], term_idf: dict[st
                         # A broad official word ("numérique" for "coder") covers less.
                         specific = max(term_idf[t] for t in terms)
                         best_credit = base * min(1.0, specific / (concept.weight or specific))
+            if concept.slots > 1:  # a phrase counts in full only when all its words are there
+                own_score *= len(slots_hit) / concept.slots
             bm25f += own_score + best_exp
             credit = len(slots_hit) / concept.slots if concept.slots else 0.0
             total_weight += concept.weight
             covered += concept.weight * max(credit, best_credit)
             credits.append(max(credit, best_credit))
             if slots_hit:
-                matched.append(plan.words[concept.word_index].original)
+                word = plan.words[concept.word_index]
+                if len(slots_hit) == concept.slots:
+                    matched.append(word.original)
+                else:
+                    matched.extend(word.terms[slot] for slot in sorted(slots_hit))
             elif best_label:
                 matched.append(best_label)
         coverage = covered / total_weight if total_weight else 0.0
@@ -123,7 +133,7 @@ def _lexical(plan: QueryPlan, candidates: Sequence[Candidate], term_idf: dict[st
 
 
 def _ngrams(
-    plan: QueryPlan, candidates: Sequence[Candidate]
+    plan: QueryPlan, candidates: Sequence[Candidate], credits: Sequence[list[float]]
 ) -> tuple[list[list[float]], list, list[float]]:
     """Per candidate and concept, how much of the concept's words is found in the candidate's
     stored gist by character n-grams (0..1; n-gram idf from the candidates themselves; the title
@@ -135,7 +145,7 @@ def _ngrams(
     proximity = []
     pair_keys = [(f" {a} {b} ", w) for a, b, w in plan.pairs]
     pair_mass = sum(w for _, w in pair_keys) or 1.0
-    for cand in candidates:
+    for cand, doc_credits in zip(candidates, credits, strict=True):
         data = json.loads(cand.indexed.rerank_data or "{}")
         head = " " + data.get("h", "") + " "
         body = " " + data.get("b", "") + " "
@@ -145,8 +155,11 @@ def _ngrams(
         else:
             proximity.append(0.0)
         per_concept = []
-        for words in concepts:
+        for words, credit in zip(concepts, doc_credits, strict=True):
             per_word = []
+            if credit >= 1.0:  # the words themselves matched: nothing fuzzy to add
+                per_concept.append(per_word)
+                continue
             for word, groups in words:
                 in_head = _grams_in(head, word, groups)
                 in_body = _grams_in(body, word, groups)
@@ -157,11 +170,10 @@ def _ngrams(
         places.append(data.get("p", []))
     n = len(candidates)
 
-    def weight(gram: str) -> float:
-        return math.log((n + 1) / (gram_df[gram] + 0.5))
-
+    every = {g for words in concepts for _, groups in words for group in groups for g in group}
+    weight = {g: math.log((n + 1) / (gram_df[g] + 0.5)) for g in every}
     mass = [
-        [sum(weight(g) for group in groups for g in group) or 1.0 for _, groups in words]
+        [sum(weight[g] for group in groups for g in group) or 1.0 for _, groups in words]
         for words in concepts
     ]
     scores = []
@@ -170,8 +182,10 @@ def _ngrams(
         for c, per_word in enumerate(per_concept):
             best = 0.0
             for k, (in_head, in_body) in enumerate(per_word):
-                head_part = sum(weight(g) for g in in_head)
-                body_part = sum(weight(g) for g in in_body)
+                if not in_head and not in_body:
+                    continue
+                head_part = sum(map(weight.__getitem__, in_head))
+                body_part = sum(map(weight.__getitem__, in_body))
                 best = max(best, (head_part + 0.5 * body_part) / (1.5 * mass[c][k]))
             row.append(best)
         scores.append(row)
@@ -179,12 +193,16 @@ def _ngrams(
 
 
 def _place_boost(plan: QueryPlan, doc_places: list[str]) -> float:
+    """Bonus for a document in the place the query names (more for its most specific place),
+    a penalty for one located elsewhere; documents without a place are left alone."""
+    if not doc_places:
+        return 0.0
     for level, key in enumerate(doc_places):
         if key in plan.place_keys:
             return config.PLACE_BOOST[min(level, 2)]
         if any(p in key for p in plan.place_keys):
             return config.PLACE_BOOST[min(level + 1, 2)]
-    return 0.0
+    return -config.PLACE_MISMATCH
 
 
 def rerank(
@@ -208,7 +226,9 @@ def rerank(
     # Character n-grams and places only for the best of the first pass (they cost the most).
     order = sorted(range(len(candidates)), key=lambda k: -first[k])
     pool = order[: config.NGRAM_POOL]
-    ngram, places, proximity = _ngrams(plan, [candidates[k] for k in pool])
+    ngram, places, proximity = _ngrams(
+        plan, [candidates[k] for k in pool], [lexical[k][3] for k in pool]
+    )
     weights = [c.weight for c in plan.concepts]
     total = sum(weights) or 1.0
     final = {k: first[k] - 1.0 for k in order[config.NGRAM_POOL :]}
@@ -224,7 +244,7 @@ def rerank(
             / total
         )
         boost = _place_boost(plan, doc_places) if plan.place_keys else 0.0
-        if boost:
+        if boost > 0:
             matched[k] = matched[k] + [w.original for w in plan.words if w.is_place]
         final[k] = first[k] + config.MIX_NGRAM * fuzzy + config.MIX_PROXIMITY * near + boost
     ranked = [
