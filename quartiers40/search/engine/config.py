@@ -11,7 +11,7 @@ MAX_RETRIEVAL_TERMS = 40
 WEIGHT_STEM = 1.0
 WEIGHT_CORRECTION = 0.8
 WEIGHT_TRANSLATION = 0.9
-WEIGHT_EXPANSION = 0.55
+WEIGHT_EXPANSION = 0.7
 # Credit a concept gets in the coverage score when only its expansion matched.
 COVERAGE_EXPANSION_CREDIT = 0.6
 
