@@ -132,12 +132,15 @@ def correct_english(word: str, lexicon: Lexicon) -> str | None:
     return found[1] if found is not None and found[0] <= 1 else None
 
 
-def _query_tokens(text: str) -> list[tuple[str, str]]:
-    """(as typed, folded token) pairs; elided articles dropped."""
+def _query_tokens(text: str) -> list[tuple[str, str, tuple[int, int]]]:
+    """(as typed, folded token, span of its chunk in text); elided articles dropped."""
     out = []
+    position = 0
     for chunk in _CHUNKS.split(text):
         if not chunk:
             continue
+        start = text.find(chunk, position)
+        position = start + len(chunk)
         pieces = [p for p in re.split(r"[-‐‑–]", chunk) if p]
         folded = tokens(chunk, keep_elisions=True)
         if len(folded) == len(pieces):
@@ -147,7 +150,7 @@ def _query_tokens(text: str) -> list[tuple[str, str]]:
         for shown, token in pairs:
             if token in ELISIONS:
                 continue
-            out.append((shown, token))
+            out.append((shown, token, (start, position)))
     return out
 
 
@@ -202,7 +205,7 @@ def _looks_english(folded: list[str], lexicon: Lexicon, freq: dict) -> bool:
 def query_plan(text: str, vocabulary: Vocabulary) -> QueryPlan:
     lexicon = load_lexicon()
     pairs = _query_tokens(text)
-    folded = [token for _, token in pairs]
+    folded = [token for _, token, _ in pairs]
     count = max(vocabulary.document_count, 1)
 
     # 1. Statistics of every token, its stem and every place-like window, in one call.
@@ -272,7 +275,7 @@ def query_plan(text: str, vocabulary: Vocabulary) -> QueryPlan:
     spans: list[tuple[int, int]] = []
     place_words_out: list[QueryWord] = []
     for i, j, key in sorted(places):
-        shown = " ".join(pairs[k][0] for k in range(i, j))
+        shown = text[pairs[i][2][0] : pairs[j - 1][2][1]]  # as typed, with its "d'" and dashes
         place_words_out.append(
             QueryWord(
                 original=shown,
@@ -489,10 +492,10 @@ def _with_weight(word: QueryWord, weight: float) -> QueryWord:
 
 
 def _display_place(shown: str) -> str:
-    parts = re.split(r"(\s+|-)", shown)
+    """A place as typed, with capitals on its names: "villenave d'ornon" -> "Villenave d'Ornon"."""
     out = []
-    for part in parts:
-        if part and part[0].isalpha() and fold(part) not in PLACE_CONNECTORS:
+    for part in re.split(r"(\s+|-|['’])", shown):
+        if part and part[0].islower() and fold(part) not in PLACE_CONNECTORS | ELISIONS:
             part = part[0].upper() + part[1:]
         out.append(part)
     return "".join(out)

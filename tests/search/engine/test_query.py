@@ -90,3 +90,11 @@ def test_retrieval_terms_are_bounded_and_plain(index):
 def test_empty_query(index):
     plan = query_plan("  ?! ", index.vocabulary)
     assert plan.retrieval_terms == () and plan.words == ()
+
+
+def test_stage1_expressions():
+    from quartiers40.search.engine.stage1 import TS_RANK_WEIGHTS, fts5_match, tsquery
+
+    assert fts5_match(["emploi", "jeun", "bad term"]) == '"emploi" OR "jeun"'
+    assert tsquery(["emploi", "jeun"]) == "emploi | jeun"
+    assert TS_RANK_WEIGHTS[3] == 1.0 and len(TS_RANK_WEIGHTS) == 4
