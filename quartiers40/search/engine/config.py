@@ -14,6 +14,8 @@ WEIGHT_TRANSLATION = 0.9
 WEIGHT_EXPANSION = 0.7
 # Credit a concept gets in the coverage score when only its expansion matched.
 COVERAGE_EXPANSION_CREDIT = 0.6
+# Share of the other matching expansions of a word added to its best one (BM25F).
+EXPANSION_REST = 0.3
 
 # Stage 2 BM25F: field weights and length normalisation (title, tag, body, place).
 BM25F_WEIGHTS = (3.0, 1.5, 1.0, 0.5)

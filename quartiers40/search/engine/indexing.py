@@ -24,7 +24,7 @@ def _gist(text: str, limit: int) -> str:
 def document_index(doc: SourceDocument) -> IndexedDocument:
     tag_text = " ; ".join(doc.tags)
     place_terms, place_keys = place_index_terms(doc.places)
-    head = _gist(doc.title + " ; " + tag_text, 2 * config.GIST_BODY_CHARS)
+    head = _gist(doc.title + " ; " + tag_text, config.GIST_BODY_CHARS)
     body = _gist(doc.body, config.GIST_BODY_CHARS)
     rerank = {
         "h": head,  # folded content words of title and tags, in order (character n-grams)

@@ -40,6 +40,15 @@ def _grams_in(text: str, word: str, grams_by_size: list[list[str]]) -> list[str]
     return found
 
 
+def _rerank_data(text: str) -> dict:
+    """The stored stage-2 data; a row indexed by an older engine version may lack it."""
+    try:
+        data = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def _term_idf(plan: QueryPlan, count: int) -> dict[str, float]:
     freq = plan.frequencies
     out: dict[str, float] = {}
@@ -97,11 +106,12 @@ def _lexical(plan: QueryPlan, candidates: Sequence[Candidate], term_idf: dict[st
                 if value:
                     own_score += weight * value
                     slots_hit.add(slot)
-            best_exp = best_credit = 0.0
+            best_exp = best_credit = all_exp = 0.0
             best_label = ""
             for label, terms, weight in concept.expansions:
                 if all(t in term_score for t in terms):
                     value = weight * sum(term_score[t] for t in terms) / len(terms)
+                    all_exp += value
                     if value > best_exp:
                         best_exp, best_label = value, label
                         base = (
@@ -114,7 +124,7 @@ def _lexical(plan: QueryPlan, candidates: Sequence[Candidate], term_idf: dict[st
                         best_credit = base * min(1.0, specific / (concept.weight or specific))
             if concept.slots > 1:  # a phrase counts in full only when all its words are there
                 own_score *= len(slots_hit) / concept.slots
-            bm25f += own_score + best_exp
+            bm25f += own_score + best_exp + config.EXPANSION_REST * (all_exp - best_exp)
             credit = len(slots_hit) / concept.slots if concept.slots else 0.0
             total_weight += concept.weight
             covered += concept.weight * max(credit, best_credit)
@@ -146,7 +156,7 @@ def _ngrams(
     pair_keys = [(f" {a} {b} ", w) for a, b, w in plan.pairs]
     pair_mass = sum(w for _, w in pair_keys) or 1.0
     for cand, doc_credits in zip(candidates, credits, strict=True):
-        data = json.loads(cand.indexed.rerank_data or "{}")
+        data = _rerank_data(cand.indexed.rerank_data)
         head = " " + data.get("h", "") + " "
         body = " " + data.get("b", "") + " "
         if pair_keys:

@@ -72,3 +72,22 @@ def test_quality_on_the_development_set():
         sys.path.remove(str(REPO / "bench"))
     mean = evaluate_dev(_eval_dir())
     assert mean["nDCG@10"] > 0.499, mean
+
+
+def test_long_documents_keep_small_rerank_data():
+    from quartiers40.search.engine import SourceDocument, document_index
+
+    body = "Accompagnement numérique des habitants du quartier prioritaire. " * 200
+    doc = SourceDocument(title="Long", body=body, tags=("Inclusion numérique",) * 30, places=())
+    assert len(document_index(doc).rerank_data) <= 4096
+
+
+def test_empty_vocabulary_and_old_rows(index):
+    from quartiers40.search.engine import Candidate, IndexedDocument
+    from quartiers40.search.engine.harness import MemoryVocabulary
+
+    plan = query_plan("emploi des jeunes", MemoryVocabulary())
+    assert plan.retrieval_terms
+    old = IndexedDocument("emploi", "", "jeunes", "", rerank_data="not json")
+    ranked = rerank(plan, [Candidate(1, 1.0, old)], index.vocabulary)
+    assert [r.doc_id for r in ranked] == [1]
