@@ -34,6 +34,8 @@ _STOP_TEXT = """
     of for and to in with my how where what is are an i need want find looking can do does your
     our their this that it its from near about some any please contre avant apres depuis pendant
     selon parmi malgre durant via afin lors pres proche proximite autour cote environs alentours
+    puis pourrais pourrait pouvez pourriez savoir sais connaitre connais existe existent exister
+    avez-vous voici voila
 """
 STOP_WORDS = frozenset(_STOP_TEXT.split())
 # Generic nouns and verbs that set the scene rather than the topic ("dans ma commune",
@@ -44,6 +46,8 @@ _WEAK_TEXT = """
     structures aide aides aider personne personnes gens projet projets service services
     solution solutions outil outils plateforme plateformes site lieu lieux endroit organisme
     organismes dispositif dispositifs document documents chose choses moyen moyens
+    lutter lutte favoriser permettre ameliorer faciliter simplifier developper proposer mettre
+    utiliser obtenir aller payer
     """
 WEAK_WORDS = frozenset(_WEAK_TEXT.split())
 WEAK_FACTOR = 0.4
@@ -85,6 +89,7 @@ def tokens(text: str, *, keep_elisions: bool = False, join_hyphens: bool = True)
             and len(parts) == 2
             and min(len(p) for p in parts) <= 2
             and not ELISIONS.intersection(parts)
+            and not STOP_WORDS.intersection(parts)  # "puis-je", "peut-on", "est-ce"
         ):
             out.append(parts[0] + parts[1])
     return out

@@ -142,7 +142,7 @@ def _query_tokens(text: str) -> list[tuple[str, str, tuple[int, int]]]:
         start = text.find(chunk, position)
         position = start + len(chunk)
         pieces = [p for p in re.split(r"[-‐‑–]", chunk) if p]
-        folded = tokens(chunk, keep_elisions=True)
+        folded = tokens(chunk, keep_elisions=True, join_hyphens=False)
         if len(folded) == len(pieces):
             pairs = list(zip(pieces, folded, strict=True))
         else:  # joined forms or odd characters: show the chunk

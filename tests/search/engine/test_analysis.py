@@ -42,3 +42,8 @@ def test_plurals_feminines_and_verbs_meet():
 
 def test_index_terms_hold_the_word_and_its_stem():
     assert index_terms("Logements") == ["logements", "log"]
+
+
+def test_question_fillers_go():
+    assert content_tokens("où puis-je faire mes démarches près de chez moi ?") == ["demarches"]
+    assert content_tokens("est-ce qu'il existe quelque chose pour moi") == ["chose"]
