@@ -8,7 +8,7 @@ STAGE1_WEIGHTS = (6.0, 3.0, 1.0, 2.0)
 MAX_RETRIEVAL_TERMS = 40
 
 # Query term weights relative to the user's own word (1.0).
-WEIGHT_STEM = 1.0
+WEIGHT_SURFACE = 0.3  # the exact form of the word, on top of its stem
 WEIGHT_CORRECTION = 0.8
 WEIGHT_TRANSLATION = 0.9
 WEIGHT_EXPANSION = 0.7

@@ -203,237 +203,313 @@ def _looks_english(folded: list[str], lexicon: Lexicon, freq: dict) -> bool:
 
 
 def query_plan(text: str, vocabulary: Vocabulary) -> QueryPlan:
-    lexicon = load_lexicon()
-    pairs = _query_tokens(text)
-    folded = [token for _, token, _ in pairs]
-    count = max(vocabulary.document_count, 1)
+    """Read a query: words, typos, English, places, lexicon expansions -> what both stages need."""
+    return _PlanBuilder(text, vocabulary).build()
 
-    # 1. Statistics of every token, its stem and every place-like window, in one call.
-    wanted = set(folded) | {stem(t) for t in folded}
-    windows = {}
-    for i in range(len(folded)):
-        for j in range(i + 2, min(len(folded), i + MAX_WINDOW) + 1):
-            if folded[i] in PLACE_CONNECTORS or folded[j - 1] in PLACE_CONNECTORS:
-                continue
-            key, size = _place_key(folded[i:j])
-            if size >= 2:
-                windows[(i, j)] = key
-    wanted |= set(windows.values())
-    freq = dict(vocabulary.frequencies(wanted))
-    english = _looks_english(folded, lexicon, freq)
 
-    # 2. Typos: a content word unknown to the corpus, the lexicon and the English list.
-    corrections: dict[int, str] = {}
-    for i, token in enumerate(folded):
-        if is_stop(token) or token.isdigit() or (english and token in lexicon.english_stop):
-            continue
-        if token in freq or stem(token) in freq:
-            continue
-        if lexicon.lookup_word(token) is not None or token in lexicon.english:
-            continue
-        if i + 1 < len(folded) and lexicon.longest_phrase(folded, i):
-            continue
-        found_en = correct_english(token, lexicon) if english else None
-        if found_en is not None:
-            corrections[i] = found_en
-            continue
-        found = correct(token, vocabulary)
-        if found is not None:
-            corrections[i] = found[0]
-            freq[found[0]] = found[1]
-    if corrections:
-        fixed = [corrections.get(i, t) for i, t in enumerate(folded)]
-        extra = {stem(t) for t in corrections.values()}
-        for (i, j), _ in list(windows.items()):
-            key, size = _place_key(fixed[i:j])
-            windows[(i, j)] = key
-            extra.add(key)
-        freq.update(vocabulary.frequencies(extra - set(freq)))
-    else:
-        fixed = folded
+class _PlanBuilder:
+    """The steps of query_plan, in order; each reads what the previous ones left."""
 
-    # 3. Places: the longest known multiword place, then single words that are mostly places.
-    taken: set[int] = set()
-    places: list[tuple[int, int, str]] = []
-    for (i, j), key in sorted(windows.items(), key=lambda item: item[0][0] - item[0][1]):
-        if _stats(freq, key)[1] > 0 and not taken & set(range(i, j)):
-            places.append((i, j, key))
-            taken.update(range(i, j))
-    for i, token in enumerate(fixed):
-        if i in taken or len(token) < 3 or token in GENERIC_PLACE_WORDS or is_stop(token):
-            continue
-        df, place_df = _stats(freq, token)
-        if not place_df:
-            continue
-        after_preposition = i > 0 and folded[i - 1] in PLACE_PREPOSITIONS
-        if df <= 2 * place_df or after_preposition or df < 0.02 * count:
-            places.append((i, i + 1, token))
-            taken.add(i)
+    def __init__(self, text: str, vocabulary: Vocabulary) -> None:
+        self.text = text
+        self.vocabulary = vocabulary
+        self.lexicon = load_lexicon()
+        self.tokens = _query_tokens(text)  # (as typed, folded, span)
+        self.folded = [token for _, token, _ in self.tokens]
+        self.fixed = self.folded  # after typo correction
+        self.count = max(vocabulary.document_count, 1)
+        self.freq: dict[str, tuple[int, int]] = {}
+        self.windows: dict[tuple[int, int], str] = {}
+        self.english = False
+        self.corrections: dict[int, str] = {}
+        self.taken: set[int] = set()  # token positions read as a place
+        self.places: list[tuple[int, int, str]] = []
+        self.place_words: list[QueryWord] = []
+        self.words: list[QueryWord] = []
+        self.spans: list[tuple[int, int]] = []
 
-    # 4. Words: lexicon phrases first, then single content words.
-    words: list[QueryWord] = []
-    spans: list[tuple[int, int]] = []
-    place_words_out: list[QueryWord] = []
-    for i, j, key in sorted(places):
-        shown = text[pairs[i][2][0] : pairs[j - 1][2][1]]  # as typed, with its "d'" and dashes
-        place_words_out.append(
-            QueryWord(
-                original=shown,
-                normalised=" ".join(fixed[i:j]),
-                terms=(key,),
-                corrected=" ".join(corrections[k] for k in range(i, j) if k in corrections),
-                is_place=True,
-            )
+    def build(self) -> QueryPlan:
+        self._statistics()
+        self._correct_typos()
+        self._find_places()
+        self._read_words()
+        concepts, words = self._concepts()
+        ordered = sorted(
+            [(span[0], w) for span, w in zip(self.spans, words, strict=True)]
+            + [(p[0], w) for p, w in zip(self.places, self.place_words, strict=True)],
+            key=lambda item: item[0],
         )
-    i = 0
-    while i < len(fixed):
-        if i in taken:
-            i += 1
-            continue
-        if english:
-            found_en = lexicon.longest_english(fixed, i)
-            if found_en is not None and not taken & set(range(i, i + found_en[0])):
-                size, french = found_en
-                span = range(i, i + size)
-                words.append(
-                    QueryWord(
-                        original=" ".join(pairs[k][0] for k in span),
-                        normalised=" ".join(fixed[k] for k in span),
-                        terms=tuple(fixed[k] for k in span),
-                        expansions=_translations(french, lexicon),
-                        translated=True,
-                    )
+        ordered_words = tuple(w for _, w in ordered)
+        index_of = {id(w): k for k, w in enumerate(ordered_words)}
+        concepts = [
+            Concept(index_of[id(words[c.word_index])], c.weight, c.own, c.slots, c.expansions)
+            for c in concepts
+        ]
+        place_keys = tuple(p.terms[0] for p in self.place_words)
+        return QueryPlan(
+            text=self.text,
+            retrieval_terms=self._retrieval_terms(concepts),
+            place_terms=place_keys,
+            place_label=" ".join(_display_place(p.original) for p in self.place_words[:1]),
+            words=ordered_words,
+            concepts=tuple(concepts),
+            place_keys=place_keys,
+            ngram_words=_ngram_words(words),
+            pairs=_stem_pairs(concepts),
+            frequencies=self.freq,
+        )
+
+    def _stats(self, term: str) -> tuple[int, int]:
+        return self.freq.get(term, (0, 0))
+
+    def _statistics(self) -> None:
+        """Statistics of every token, its stem and every place-like window, in one call."""
+        folded = self.folded
+        wanted = set(folded) | {stem(t) for t in folded}
+        for i in range(len(folded)):
+            for j in range(i + 2, min(len(folded), i + MAX_WINDOW) + 1):
+                if folded[i] in PLACE_CONNECTORS or folded[j - 1] in PLACE_CONNECTORS:
+                    continue
+                key, size = _place_key(folded[i:j])
+                if size >= 2:
+                    self.windows[(i, j)] = key
+        wanted |= set(self.windows.values())
+        self.freq = dict(self.vocabulary.frequencies(wanted))
+        self.english = _looks_english(folded, self.lexicon, self.freq)
+
+    def _correct_typos(self) -> None:
+        """A content word unknown to the corpus, the lexicon and the English list is read as
+        the closest frequent vocabulary term (or English word, in an English query)."""
+        lexicon, folded = self.lexicon, self.folded
+        for i, token in enumerate(folded):
+            if (
+                is_stop(token)
+                or token.isdigit()
+                or (self.english and token in lexicon.english_stop)
+            ):
+                continue
+            if token in self.freq or stem(token) in self.freq:
+                continue
+            if lexicon.lookup_word(token) is not None or token in lexicon.english:
+                continue
+            if i + 1 < len(folded) and lexicon.longest_phrase(folded, i):
+                continue
+            found_en = correct_english(token, lexicon) if self.english else None
+            if found_en is not None:
+                self.corrections[i] = found_en
+                continue
+            found = correct(token, self.vocabulary)
+            if found is not None:
+                self.corrections[i] = found[0]
+                self.freq[found[0]] = found[1]
+        if not self.corrections:
+            return
+        self.fixed = [self.corrections.get(i, t) for i, t in enumerate(folded)]
+        extra = {stem(t) for t in self.corrections.values()}
+        for i, j in list(self.windows):
+            key, _ = _place_key(self.fixed[i:j])
+            self.windows[(i, j)] = key
+            extra.add(key)
+        self.freq.update(self.vocabulary.frequencies(extra - set(self.freq)))
+
+    def _find_places(self) -> None:
+        """The longest known multiword place, then single words that are mostly places (or
+        follow "à", "sur", "près de"...)."""
+        for (i, j), key in sorted(self.windows.items(), key=lambda item: item[0][0] - item[0][1]):
+            if self._stats(key)[1] > 0 and not self.taken & set(range(i, j)):
+                self.places.append((i, j, key))
+                self.taken.update(range(i, j))
+        for i, token in enumerate(self.fixed):
+            if i in self.taken or len(token) < 3 or token in GENERIC_PLACE_WORDS or is_stop(token):
+                continue
+            df, place_df = self._stats(token)
+            if not place_df:
+                continue
+            after_preposition = i > 0 and self.folded[i - 1] in PLACE_PREPOSITIONS
+            if df <= 2 * place_df or after_preposition or df < 0.02 * self.count:
+                self.places.append((i, i + 1, token))
+                self.taken.add(i)
+        self.places.sort()
+        for i, j, key in self.places:
+            self.place_words.append(
+                QueryWord(
+                    original=self.text[self.tokens[i][2][0] : self.tokens[j - 1][2][1]],
+                    normalised=" ".join(self.fixed[i:j]),
+                    terms=(key,),
+                    corrected=self._corrected(range(i, j)),
+                    is_place=True,
                 )
-                spans.append((i, i + size))
+            )
+
+    def _corrected(self, span: range) -> str:
+        return " ".join(self.corrections[k] for k in span if k in self.corrections)
+
+    def _shown(self, span: range) -> str:
+        return " ".join(self.tokens[k][0] for k in span)
+
+    def _read_words(self) -> None:
+        """English phrases (in an English query), lexicon phrases, then single content words."""
+        lexicon, fixed = self.lexicon, self.fixed
+        i = 0
+        while i < len(fixed):
+            if i in self.taken:
+                i += 1
+                continue
+            size = self._phrase_at(i)
+            if size:
                 i += size
                 continue
+            token = fixed[i]
+            french = lexicon.english.get(token)
+            forced = self.tokens[i][0] == "AI"  # the English acronym, not the "ai" of "j'ai"
+            if forced:
+                french = lexicon.english.get("ai")
+            skip = (self.english and french is None and token in lexicon.english_stop) or (
+                is_stop(token) and not ((self.english or forced) and french)
+            )
+            if not skip:
+                expansions: tuple[Expansion, ...] = ()
+                translated = bool(french) and (self.english or self._stats(token)[0] == 0)
+                entry = lexicon.lookup_word(token)
+                if translated and french:
+                    expansions = _translations(french, lexicon)
+                elif entry is not None:
+                    expansions = _expansions_of(entry)
+                self.words.append(
+                    QueryWord(
+                        original=self.tokens[i][0],
+                        normalised=self.folded[i],
+                        terms=(token,),
+                        corrected=self.corrections.get(i, ""),
+                        expansions=expansions,
+                        translated=translated,
+                    )
+                )
+                self.spans.append((i, i + 1))
+            i += 1
+
+    def _phrase_at(self, i: int) -> int:
+        """Read an English or lexicon phrase starting at i; its length, or 0."""
+        lexicon, fixed = self.lexicon, self.fixed
+        found_en = lexicon.longest_english(fixed, i) if self.english else None
+        if found_en is not None and not self.taken & set(range(i, i + found_en[0])):
+            size, french = found_en
+            span = range(i, i + size)
+            self.words.append(
+                QueryWord(
+                    original=self._shown(span),
+                    normalised=" ".join(fixed[k] for k in span),
+                    terms=tuple(fixed[k] for k in span),
+                    expansions=_translations(french, lexicon),
+                    translated=True,
+                )
+            )
+            self.spans.append((i, i + size))
+            return size
         phrase = lexicon.longest_phrase(fixed, i)
-        if phrase is not None and not taken & set(range(i, i + phrase[0])):
+        if phrase is not None and not self.taken & set(range(i, i + phrase[0])):
             size, entry = phrase
             span = range(i, i + size)
             own = [fixed[k] for k in span if not is_stop(fixed[k])]
-            words.append(
+            self.words.append(
                 QueryWord(
-                    original=" ".join(pairs[k][0] for k in span),
+                    original=self._shown(span),
                     normalised=" ".join(fixed[k] for k in span),
                     terms=tuple(dict.fromkeys(own)),
-                    corrected=" ".join(corrections[k] for k in span if k in corrections),
+                    corrected=self._corrected(span),
                     expansions=_expansions_of(entry),
                 )
             )
-            spans.append((i, i + size))
-            i += size
-            continue
-        token = fixed[i]
-        french = lexicon.english.get(token)
-        forced = pairs[i][0] == "AI"  # the English acronym, not the French "ai" of "j'ai"
-        if forced:
-            french = lexicon.english.get("ai")
-        if english and french is None and token in lexicon.english_stop:
-            i += 1
-            continue
-        if is_stop(token) and not ((english or forced) and french):
-            i += 1
-            continue
-        expansions: tuple[Expansion, ...] = ()
-        translated = False
-        entry = lexicon.lookup_word(token)
-        if french and (english or _stats(freq, token)[0] == 0):
-            translated = True
-            expansions = _translations(french, lexicon)
-        elif entry is not None:
-            expansions = _expansions_of(entry)
-        words.append(
-            QueryWord(
-                original=pairs[i][0],
-                normalised=folded[i],
-                terms=(token,),
-                corrected=corrections.get(i, ""),
-                expansions=expansions,
-                translated=translated,
-            )
-        )
-        spans.append((i, i + 1))
-        i += 1
+            self.spans.append((i, i + size))
+            return size
+        return 0
 
-    # 5. Concepts with their weights; stage-1 terms by priority.
-    needed = set()
-    for word in words:
-        needed.update(stem(t) for t in word.terms)
-        for exp in word.expansions:
-            needed.update(exp.terms)
-    freq.update(vocabulary.frequencies(needed - set(freq)))
-    max_idf = idf(0, count)
-    concepts: list[Concept] = []
-    final_words: list[QueryWord] = []
-    for index, word in enumerate(words):
-        own: list[tuple[str, float, int]] = []
-        own_weight = config.WEIGHT_TRANSLATION if word.translated else 1.0
-        if word.translated:
-            own_terms: list[str] = []
-        else:
-            own_terms = list(word.terms)
-        for slot, token in enumerate(own_terms):
-            base = config.WEIGHT_CORRECTION if word.corrected else own_weight
-            stemmed = stem(token)
-            own.append((stemmed, base, slot))
-            if stemmed != token:
-                own.append((token, base * 0.3, slot))
-        exp_weight = config.WEIGHT_TRANSLATION if word.translated else config.WEIGHT_EXPANSION
-        expansions = []
-        seen = set()
-        for exp in word.expansions:
-            if exp.terms in seen or tuple(stem(t) for t in own_terms) == exp.terms:
-                continue
-            seen.add(exp.terms)
-            weight = (
-                exp_weight if exp.source == "en" or not word.translated else config.WEIGHT_EXPANSION
-            )
-            expansions.append((exp.label, exp.terms, weight))
-        known = [_stats(freq, t)[0] for t, _, _ in own if _stats(freq, t)[0] > 0]
-        if known:
-            weight = idf(min(known), count)
-        else:
-            exp_dfs = [
-                min(_stats(freq, t)[0] or count for t in terms) for _, terms, _ in expansions
-            ]
-            weight = idf(min(exp_dfs), count) if exp_dfs else 0.0
-        weight = min(weight, max_idf)
-        if own_terms and all(t in WEAK_WORDS for t in own_terms):
-            weight *= WEAK_FACTOR
-        slots = len(own_terms)
-        concepts.append(Concept(index, weight, tuple(own), slots, tuple(expansions)))
-        final_words.append(_with_weight(word, weight))
+    def _concepts(self) -> tuple[list[Concept], list[QueryWord]]:
+        """One concept per non-place word: its weighted terms and its importance (idf of its
+        rarest known term, or of its best expansion; scene-setting words count less)."""
+        needed = set()
+        for word in self.words:
+            needed.update(stem(t) for t in word.terms)
+            for exp in word.expansions:
+                needed.update(exp.terms)
+        self.freq.update(self.vocabulary.frequencies(needed - set(self.freq)))
+        max_idf = idf(0, self.count)
+        concepts: list[Concept] = []
+        words: list[QueryWord] = []
+        for index, word in enumerate(self.words):
+            own_terms = [] if word.translated else list(word.terms)
+            base = config.WEIGHT_CORRECTION if word.corrected else 1.0
+            own: list[tuple[str, float, int]] = []
+            for slot, token in enumerate(own_terms):
+                stemmed = stem(token)
+                own.append((stemmed, base, slot))
+                if stemmed != token:
+                    own.append((token, base * config.WEIGHT_SURFACE, slot))
+            own_stems = tuple(stem(t) for t in own_terms)
+            expansions = []
+            seen = set()
+            for exp in word.expansions:
+                if exp.terms in seen or exp.terms == own_stems:
+                    continue
+                seen.add(exp.terms)
+                weight = (
+                    config.WEIGHT_TRANSLATION
+                    if word.translated and exp.source == "en"
+                    else config.WEIGHT_EXPANSION
+                )
+                expansions.append((exp.label, exp.terms, weight))
+            known = [self._stats(t)[0] for t, _, _ in own if self._stats(t)[0] > 0]
+            if known:
+                weight = idf(min(known), self.count)
+            else:
+                exp_dfs = [
+                    min(self._stats(t)[0] or self.count for t in terms)
+                    for _, terms, _ in expansions
+                ]
+                weight = idf(min(exp_dfs), self.count) if exp_dfs else 0.0
+            weight = min(weight, max_idf)
+            if own_terms and all(t in WEAK_WORDS for t in own_terms):
+                weight *= WEAK_FACTOR
+            concepts.append(Concept(index, weight, tuple(own), len(own_terms), tuple(expansions)))
+            words.append(_with_weight(word, weight))
+        return concepts, words
 
-    retrieval: list[str] = []
+    def _retrieval_terms(self, concepts: list[Concept]) -> tuple[str, ...]:
+        """Stage-1 terms by priority: the user's words, places, the rarest term of each
+        expansion (most important concepts first), then the other expansion terms."""
+        retrieval: list[str] = []
 
-    def add(term: str) -> None:
-        if term and term not in retrieval and len(retrieval) < config.MAX_RETRIEVAL_TERMS:
-            retrieval.append(term)
+        def add(term: str) -> None:
+            if term and term not in retrieval and len(retrieval) < config.MAX_RETRIEVAL_TERMS:
+                retrieval.append(term)
 
-    for concept in concepts:
-        for term, _, _ in concept.own:
-            add(term)
-    for place in place_words_out:
-        add(place.terms[0])
-        for token in place.normalised.split():
-            if token not in PLACE_CONNECTORS:
-                add(token)
-    for concept in sorted(concepts, key=lambda c: -c.weight):
-        for _, terms, _ in concept.expansions:
-            rarest = min(terms, key=lambda t: _stats(freq, t)[0] or count)
-            add(rarest)
-    for concept in concepts:
-        for _, terms, _ in concept.expansions:
-            for term in terms:
+        for concept in concepts:
+            for term, _, _ in concept.own:
                 add(term)
+        for place in self.place_words:
+            add(place.terms[0])
+            for token in place.normalised.split():
+                if token not in PLACE_CONNECTORS:
+                    add(token)
+        for concept in sorted(concepts, key=lambda c: -c.weight):
+            for _, terms, _ in concept.expansions:
+                add(min(terms, key=lambda t: self._stats(t)[0] or self.count))
+        for concept in concepts:
+            for _, terms, _ in concept.expansions:
+                for term in terms:
+                    add(term)
+        return tuple(retrieval)
 
-    # Pairs of stems expected side by side (stop words are not in the stored gists).
+
+def _stem_pairs(concepts: list[Concept]) -> tuple[tuple[str, str, float], ...]:
+    """Stems expected side by side (inside a phrase, or from one word to the next); the stored
+    gists have no stop words, so "logement pour jeunes" still shows "log jeun"."""
     pairs: list[tuple[str, str, float]] = []
     previous: tuple[str, float] | None = None
     for concept in concepts:
-        stems_in_order = [t for t, w, _ in concept.own if w >= config.WEIGHT_CORRECTION - 1e-9]
-        stems_in_order = list(dict.fromkeys(stems_in_order))
+        stems_in_order = list(
+            dict.fromkeys(t for t, w, _ in concept.own if w >= config.WEIGHT_CORRECTION - 1e-9)
+        )
         if not stems_in_order:
             previous = None
             continue
@@ -442,40 +518,19 @@ def query_plan(text: str, vocabulary: Vocabulary) -> QueryPlan:
         if previous is not None:
             pairs.append((previous[0], stems_in_order[0], min(previous[1], concept.weight)))
         previous = (stems_in_order[-1], concept.weight)
+    return tuple(pairs)
 
-    # Words compared by character n-grams, per concept (same order as concepts).
-    ngram_words: list[tuple[str, ...]] = []
-    for word in final_words:
+
+def _ngram_words(words: list[QueryWord]) -> tuple[tuple[str, ...], ...]:
+    """Words compared by character n-grams, per concept (same order as the concepts)."""
+    out = []
+    for word in words:
         if word.translated:
             found = [t for exp in word.expansions if exp.source == "en" for t in tokens(exp.label)]
         else:
             found = word.corrected.split() or list(word.terms)
-        ngram_words.append(tuple(dict.fromkeys(t for t in found if not is_stop(t) and len(t) > 2)))
-    place_label = " ".join(_display_place(p.original) for p in place_words_out[:1])
-    place_keys = tuple(p.terms[0] for p in place_words_out)
-    all_words = sorted(
-        [(s[0], w) for s, w in zip(spans, final_words, strict=True)]
-        + [(p[0], w) for p, w in zip(sorted(places), place_words_out, strict=True)],
-        key=lambda item: item[0],
-    )
-    ordered_words = tuple(w for _, w in all_words)
-    index_of = {id(w): k for k, w in enumerate(ordered_words)}
-    concepts = [
-        Concept(index_of[id(final_words[c.word_index])], c.weight, c.own, c.slots, c.expansions)
-        for c in concepts
-    ]
-    return QueryPlan(
-        text=text,
-        retrieval_terms=tuple(retrieval),
-        place_terms=place_keys,
-        place_label=place_label,
-        words=ordered_words,
-        concepts=tuple(concepts),
-        place_keys=place_keys,
-        ngram_words=tuple(ngram_words),
-        pairs=tuple(pairs),
-        frequencies=freq,
-    )
+        out.append(tuple(dict.fromkeys(t for t in found if not is_stop(t) and len(t) > 2)))
+    return tuple(out)
 
 
 def _with_weight(word: QueryWord, weight: float) -> QueryWord:
