@@ -1,7 +1,7 @@
 from quartiers40.search.engine import document_index, document_vocabulary, query_plan
 from quartiers40.search.engine.analysis import stem
 from quartiers40.search.engine.harness import MemoryVocabulary
-from quartiers40.search.engine.query import correct
+from quartiers40.search.engine.typos import correct
 
 from .conftest import DOCS
 
