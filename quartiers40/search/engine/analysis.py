@@ -35,7 +35,7 @@ _STOP_TEXT = """
     our their this that it its from near about some any please contre avant apres depuis pendant
     selon parmi malgre durant via afin lors pres proche proximite autour cote environs alentours
     puis pourrais pourrait pouvez pourriez savoir sais connaitre connais existe existent exister
-    avez-vous voici voila
+    avez-vous voici voila slt bjr wesh tkt jsp jcp chui chuis jsuis pk pq bcp mrc
 """
 STOP_WORDS = frozenset(_STOP_TEXT.split())
 # Generic nouns and verbs that set the scene rather than the topic ("dans ma commune",
