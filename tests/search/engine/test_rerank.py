@@ -91,3 +91,10 @@ def test_empty_vocabulary_and_old_rows(index):
     old = IndexedDocument("emploi", "", "jeunes", "", rerank_data="not json")
     ranked = rerank(plan, [Candidate(1, 1.0, old)], index.vocabulary)
     assert [r.doc_id for r in ranked] == [1]
+
+
+def test_part_of_a_phrase_is_explained(index):
+    plan = query_plan("Soutien Scolaire", index.vocabulary)
+    assert [w.original for w in plan.words] == ["Soutien Scolaire"]
+    assert explain(plan, ("scolaire",)) == [Reason(word="Scolaire")]
+    assert explain(plan, ("Soutien Scolaire",)) == [Reason(word="Soutien Scolaire")]
