@@ -20,10 +20,10 @@ How the site uses it::
     # ranked[i].matched -> explain(plan, ranked[i].matched) for « boulot » (emploi)
     # plan.place_label / plan.place_terms -> "à Mérignac" above the results
 
-Modules: ``analysis`` (normalisation, stop words, stems), ``places``, ``lexicon`` (the reviewed
-data files in ../data), ``typos``, ``query``, ``rerank``, ``explain``, ``stage1`` (the SQL the
-database runs), ``harness`` (in-memory SQLite FTS5 + vocabulary, for tests and bench/search_tune.py),
-``config`` (every tunable constant).
+Modules: ``analysis`` (normalisation, stop words, stems), ``places``, ``lexicon`` (the
+reviewed data files in ../data), ``typos``, ``query``, ``rerank``, ``explain``, ``stage1`` (the
+SQL the database runs), ``harness`` (in-memory SQLite FTS5 + vocabulary, for the tests and
+bench/search_tune.py), ``config`` (every tunable constant).
 """
 
 from .explain import Reason, explain, explain_words
