@@ -6,6 +6,8 @@ STAGE1_LIMIT = 400
 STAGE1_WEIGHTS = (6.0, 3.0, 1.0, 2.0)
 # Retrieval terms sent to stage 1 (an OR of them).
 MAX_RETRIEVAL_TERMS = 40
+# Only the start of a very long query (a pasted text) is read.
+MAX_QUERY_TOKENS = 48
 
 # Query term weights relative to the user's own word (1.0).
 WEIGHT_SURFACE = 0.3  # the exact form of the word, on top of its stem

@@ -124,7 +124,7 @@ class _PlanBuilder:
         self.text = text
         self.vocabulary = vocabulary
         self.lexicon = load_lexicon()
-        self.tokens = _query_tokens(text)  # (as typed, folded, span)
+        self.tokens = _query_tokens(text)[: config.MAX_QUERY_TOKENS]  # (as typed, folded, span)
         self.folded = [token for _, token, _ in self.tokens]
         self.fixed = self.folded  # after typo correction
         self.count = max(vocabulary.document_count, 1)
@@ -143,6 +143,7 @@ class _PlanBuilder:
         self._correct_typos()
         self._find_places()
         self._read_words()
+        self._merge_repeated_words()
         concepts, words = self._concepts()
         ordered = sorted(
             [(span[0], w) for span, w in zip(self.spans, words, strict=True)]
@@ -297,6 +298,18 @@ class _PlanBuilder:
                 )
                 self.spans.append((i, i + 1))
             i += 1
+
+    def _merge_repeated_words(self) -> None:
+        """A word said twice is one concept ("emploi emploi", a pasted text)."""
+        seen: set[tuple[str, ...]] = set()
+        kept = []
+        for word, span in zip(self.words, self.spans, strict=True):
+            key = word.terms or (word.normalised,)
+            if key not in seen:
+                seen.add(key)
+                kept.append((word, span))
+        self.words = [w for w, _ in kept]
+        self.spans = [s for _, s in kept]
 
     def _phrase_at(self, i: int) -> int:
         """Read an English or lexicon phrase starting at i; its length, or 0."""

@@ -98,3 +98,9 @@ def test_stage1_expressions():
     assert fts5_match(["emploi", "jeun", "bad term"]) == '"emploi" OR "jeun"'
     assert tsquery(["emploi", "jeun"]) == "emploi | jeun"
     assert TS_RANK_WEIGHTS[3] == 1.0 and len(TS_RANK_WEIGHTS) == 4
+
+
+def test_repeated_words_and_long_queries(index):
+    plan = query_plan("emploi emploi Emploi jeunes " * 40, index.vocabulary)
+    assert [w.normalised for w in plan.words] == ["emploi", "jeunes"]
+    assert len(plan.concepts) == 2
