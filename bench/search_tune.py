@@ -260,6 +260,21 @@ def main() -> int:
         print(f"(baseline built and run in {time.perf_counter() - started:.1f} s)")
         run = {q["qid"]: harness.stage1(q["query"]) for q in queries}
         rows.append(("stage 1 alone (FTS5 bm25)", score(scorer, eval_dir, queries, run)[0]))
+    if not args.quick:
+        for name, changes in (
+            ("stage 2 without the stage-1 score", {"MIX_STAGE1": 0.0}),
+            ("final, lexicon expansions not scored", {"WEIGHT_EXPANSION": 0.0}),
+            ("final, no character n-grams", {"MIX_NGRAM": 0.0}),
+        ):
+            saved = {key: getattr(engine_config, key) for key in changes}
+            for key, value in changes.items():
+                setattr(engine_config, key, value)
+            try:
+                variant, _ = final_run(harness, queries)
+            finally:
+                for key, value in saved.items():
+                    setattr(engine_config, key, value)
+            rows.append((name, score(scorer, eval_dir, queries, variant)[0]))
     run, times = final_run(harness, queries)
     write_run(args.run, run)
     mean, per = score(scorer, eval_dir, queries, run)
