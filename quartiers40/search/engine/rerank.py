@@ -85,6 +85,8 @@ def _lexical(plan: QueryPlan, candidates: Sequence[Candidate], term_idf: dict[st
     average = [max(total / len(candidates), 1.0) for total in lengths]
     k1 = config.BM25F_K1
     weights, bs = config.BM25F_WEIGHTS, config.BM25F_B
+    specs = _concept_specs(plan, term_idf)
+    total_weight = sum(spec[0] for spec in specs)
     out = []
     for fields in parsed:
         tf: dict[str, float] = {}
@@ -95,43 +97,36 @@ def _lexical(plan: QueryPlan, candidates: Sequence[Candidate], term_idf: dict[st
                 for term, c in counts.items():
                     tf[term] = tf.get(term, 0.0) + c * factor
         term_score = {t: term_idf[t] * v / (k1 + v) for t, v in tf.items()}
-        bm25f = covered = total_weight = 0.0
+        bm25f = covered = 0.0
         matched: list[str] = []
         credits: list[float] = []
-        for concept in plan.concepts:
+        for weight_c, every, own, slots, expansions, word in specs:
+            if every.isdisjoint(term_score):
+                credits.append(0.0)
+                continue
             own_score = 0.0
             slots_hit = set()
-            for term, weight, slot in concept.own:
+            for term, weight, slot in own:
                 value = term_score.get(term)
                 if value:
                     own_score += weight * value
                     slots_hit.add(slot)
             best_exp = best_credit = all_exp = 0.0
             best_label = ""
-            for label, terms, weight in concept.expansions:
+            for label, terms, weight, credit in expansions:
                 if all(t in term_score for t in terms):
                     value = weight * sum(term_score[t] for t in terms) / len(terms)
                     all_exp += value
                     if value > best_exp:
-                        best_exp, best_label = value, label
-                        base = (
-                            0.9
-                            if weight >= config.WEIGHT_TRANSLATION
-                            else config.COVERAGE_EXPANSION_CREDIT
-                        )
-                        # A broad official word ("numérique" for "coder") covers less.
-                        specific = max(term_idf[t] for t in terms)
-                        best_credit = base * min(1.0, specific / (concept.weight or specific))
-            if concept.slots > 1:  # a phrase counts in full only when all its words are there
-                own_score *= len(slots_hit) / concept.slots
+                        best_exp, best_label, best_credit = value, label, credit
+            if slots > 1:  # a phrase counts in full only when all its words are there
+                own_score *= len(slots_hit) / slots
             bm25f += own_score + best_exp + config.EXPANSION_REST * (all_exp - best_exp)
-            credit = len(slots_hit) / concept.slots if concept.slots else 0.0
-            total_weight += concept.weight
-            covered += concept.weight * max(credit, best_credit)
-            credits.append(max(credit, best_credit))
+            credit = max(len(slots_hit) / slots if slots else 0.0, best_credit)
+            covered += weight_c * credit
+            credits.append(credit)
             if slots_hit:
-                word = plan.words[concept.word_index]
-                if len(slots_hit) == concept.slots:
+                if len(slots_hit) == slots:
                     matched.append(word.original)
                 else:
                     matched.extend(word.terms[slot] for slot in sorted(slots_hit))
@@ -140,6 +135,32 @@ def _lexical(plan: QueryPlan, candidates: Sequence[Candidate], term_idf: dict[st
         coverage = covered / total_weight if total_weight else 0.0
         out.append((bm25f, coverage, matched, credits))
     return out
+
+
+def _concept_specs(plan: QueryPlan, term_idf: dict[str, float]) -> list[tuple]:
+    """Per concept, what the per-document loop needs, computed once per query: its weight, all
+    its terms, its own terms, its number of words, its expansions with their coverage credit
+    (lower for a broad official word, "numérique" for "coder"), and its query word."""
+    specs = []
+    for concept in plan.concepts:
+        expansions = []
+        for label, terms, weight in concept.expansions:
+            base = 0.9 if weight >= config.WEIGHT_TRANSLATION else config.COVERAGE_EXPANSION_CREDIT
+            specific = max(term_idf[t] for t in terms)
+            credit = base * min(1.0, specific / (concept.weight or specific or 1.0))
+            expansions.append((label, terms, weight, credit))
+        every = {t for t, _, _ in concept.own} | {t for e in concept.expansions for t in e[1]}
+        specs.append(
+            (
+                concept.weight,
+                every,
+                concept.own,
+                concept.slots,
+                expansions,
+                plan.words[concept.word_index],
+            )
+        )
+    return specs
 
 
 def _ngrams(
