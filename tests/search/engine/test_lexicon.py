@@ -43,3 +43,16 @@ def test_english_words_and_phrases():
     lexicon = load_lexicon()
     assert lexicon.english["internship"] == ("stage",)
     assert lexicon.longest_english(["high", "school", "students"], 0) == (2, ("lycée",))
+
+
+def test_inflections_stay_in_their_entry():
+    lexicon = load_lexicon()
+    for entry in lexicon.entries:
+        for word in entry.everyday:
+            key = tokens(word)
+            if len(key) != 1:
+                continue
+            for form in (key[0] + "s", key[0] + "e", key[0] + "es"):
+                if (form,) in lexicon.phrases:  # a word of its own ("ia" / "iae")
+                    continue
+                assert lexicon.lookup_word(form) in (None, entry), (word, form)
