@@ -230,8 +230,11 @@ class _PlanBuilder:
             if self._stats(key)[1] > 0 and not self.taken & set(range(i, j)):
                 self.places.append((i, j, key))
                 self.taken.update(range(i, j))
+        in_phrase = self._lexicon_phrase_positions()
         for i, token in enumerate(self.fixed):
             if i in self.taken or len(token) < 3 or token in GENERIC_PLACE_WORDS or is_stop(token):
+                continue
+            if i in in_phrase:  # "cap emploi" is not Lège-Cap-Ferret
                 continue
             df, place_df = self._stats(token)
             if not place_df:
@@ -242,15 +245,25 @@ class _PlanBuilder:
                 self.taken.add(i)
         self.places.sort()
         for i, j, key in self.places:
+            # "la teste de buch": the article before the name belongs to it when shown
+            first = i - 1 if i > 0 and self.folded[i - 1] in {"le", "la", "les"} else i
             self.place_words.append(
                 QueryWord(
-                    original=self.text[self.tokens[i][2][0] : self.tokens[j - 1][2][1]],
+                    original=self.text[self.tokens[first][2][0] : self.tokens[j - 1][2][1]],
                     normalised=" ".join(self.fixed[i:j]),
                     terms=(key,),
                     corrected=self._corrected(range(i, j)),
                     is_place=True,
                 )
             )
+
+    def _lexicon_phrase_positions(self) -> set[int]:
+        out: set[int] = set()
+        for i in range(len(self.fixed)):
+            found = self.lexicon.longest_phrase(self.fixed, i)
+            if found is not None:
+                out.update(range(i, i + found[0]))
+        return out
 
     def _corrected(self, span: range) -> str:
         return " ".join(self.corrections[k] for k in span if k in self.corrections)
@@ -473,7 +486,9 @@ def _display_place(shown: str) -> str:
     """A place as typed, with capitals on its names: "villenave d'ornon" -> "Villenave d'Ornon"."""
     out = []
     for part in re.split(r"(\s+|-|['’])", shown):
-        if part and part[0].islower() and fold(part) not in PLACE_CONNECTORS | ELISIONS:
+        first = not any(p.strip(" -'’") for p in out)
+        connector = fold(part) in PLACE_CONNECTORS | ELISIONS
+        if part and part[0].islower() and (first or not connector):
             part = part[0].upper() + part[1:]
         out.append(part)
     return "".join(out)

@@ -1,4 +1,9 @@
-from quartiers40.search.engine import document_index, document_vocabulary, query_plan
+from quartiers40.search.engine import (
+    SourceDocument,
+    document_index,
+    document_vocabulary,
+    query_plan,
+)
 from quartiers40.search.engine.analysis import stem
 from quartiers40.search.engine.harness import MemoryVocabulary
 from quartiers40.search.engine.typos import correct
@@ -104,3 +109,16 @@ def test_repeated_words_and_long_queries(index):
     plan = query_plan("emploi emploi Emploi jeunes " * 40, index.vocabulary)
     assert [w.normalised for w in plan.words] == ["emploi", "jeunes"]
     assert len(plan.concepts) == 2
+
+
+def test_everyday_words_inside_place_names_are_not_places():
+    from quartiers40.search.engine.harness import MemoryIndex
+
+    index = MemoryIndex()
+    for number, doc in enumerate(DOCS, 1):
+        index.add(number, doc)
+    index.add(99, SourceDocument("Point info", "Accueil.", (), ("Carbon-Blanc", "Gironde")))
+    assert query_plan("livre blanc", index.vocabulary).place_terms == ()
+    plan = query_plan("la mairie de carbon blanc", index.vocabulary)
+    assert plan.place_terms == ("carbonblanc",)
+    assert plan.place_label == "Carbon Blanc"
