@@ -402,7 +402,9 @@ class _PlanBuilder:
                     min(self._stats(t)[0] or self.count for t in terms)
                     for _, terms, _ in expansions
                 ]
-                weight = idf(min(exp_dfs), self.count) if exp_dfs else 0.0
+                # A word nobody uses in the corpus still counts a little (character n-grams
+                # may find a variant of it).
+                weight = idf(min(exp_dfs), self.count) if exp_dfs else 0.5 * idf(1, self.count)
             weight = min(weight, max_idf)
             if own_terms and all(t in WEAK_WORDS for t in own_terms):
                 weight *= WEAK_FACTOR

@@ -188,7 +188,8 @@ def _ngrams(
         per_concept = []
         for words, credit in zip(concepts, doc_credits, strict=True):
             per_word = []
-            if credit >= 1.0:  # the words themselves matched: nothing fuzzy to add
+            # Nothing fuzzy to add when the words themselves matched (or n-grams are off).
+            if credit >= 1.0 or not config.MIX_NGRAM:
                 per_concept.append(per_word)
                 continue
             for word, groups in words:

@@ -98,3 +98,14 @@ def test_part_of_a_phrase_is_explained(index):
     assert [w.original for w in plan.words] == ["Soutien Scolaire"]
     assert explain(plan, ("scolaire",)) == [Reason(word="Scolaire")]
     assert explain(plan, ("Soutien Scolaire",)) == [Reason(word="Soutien Scolaire")]
+
+
+def test_character_ngrams_when_turned_on(index, monkeypatch):
+    from quartiers40.search.engine import config
+
+    _, off = search(index, "ordinateurmobile internet")
+    monkeypatch.setattr(config, "MIX_NGRAM", 0.3)
+    _, on = search(index, "ordinateurmobile internet")
+    assert {r.doc_id for r in on} == {r.doc_id for r in off}
+    # "ordinateurmobile" is no word of the corpus: its n-grams find "ordinateurs" in doc 2
+    assert {r.doc_id: r.score for r in on}[2] > {r.doc_id: r.score for r in off}[2]
