@@ -1,5 +1,15 @@
-"""Stage 2: rescoring the database's candidates with BM25F, character n-grams, concept coverage
-and the place named in the query."""
+"""Stage 2: the final order of the database's candidates, from their stored terms and the
+corpus statistics only (so SQLite bm25 and PostgreSQL ts_rank candidates end up alike).
+
+score = BM25F over title/tags/body/place with the real df, each query concept counted once
+        (its own words, then its best lexicon expansion at a lower weight)
+      + coverage: the share of the query's concepts the document answers (idf-weighted)
+      + a small share of the stage-1 score
+      then, for the best NGRAM_POOL candidates:
+      + proximity of consecutive query words in the title, tags and start of the body
+      + the place boost (the place named in the query) or a penalty (located elsewhere)
+      + character n-grams of the words that did not match (off by default, MIX_NGRAM)
+"""
 
 from __future__ import annotations
 
@@ -11,8 +21,6 @@ from collections.abc import Sequence
 from . import config
 from .query import idf
 from .types import Candidate, QueryPlan, Ranked, Vocabulary
-
-_FIELDS = ("title_terms", "tag_terms", "body_terms", "place_terms")
 
 
 def _word_grams(word: str) -> list[list[str]]:
