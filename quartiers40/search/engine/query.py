@@ -269,7 +269,10 @@ class _PlanBuilder:
         return " ".join(self.corrections[k] for k in span if k in self.corrections)
 
     def _shown(self, span: range) -> str:
-        return " ".join(self.tokens[k][0] for k in span)
+        """Several words as typed, with their "d'" and dashes: "déclaration d'impôts"."""
+        if len(span) == 1:
+            return self.tokens[span[0]][0]
+        return self.text[self.tokens[span[0]][2][0] : self.tokens[span[-1]][2][1]]
 
     def _read_words(self) -> None:
         """English phrases (in an English query), lexicon phrases, then single content words."""
