@@ -307,13 +307,17 @@ def main() -> int:
             m = per[q["qid"]]
             print(f"{q['qid']:5} {m['nDCG@10']:6.3f} {m['Recall@20']:6.3f} {m['MRR']:6.3f}"
                   f"  {q['query']}")  # fmt: skip
-    ms = sorted(t * 1000 for t in times)
-    p95 = ms[min(len(ms) - 1, math.ceil(0.95 * len(ms)) - 1)]
-    print(
-        f"index {len(corpus)} docs: {harness.index_seconds:.2f} s; query (plan + stage 1 +"
-        f" rerank, K={engine_config.STAGE1_LIMIT}): median {statistics.median(ms):.1f} ms,"
-        f" p95 {p95:.1f} ms"
-    )
+    # Timing: the first pass above, and the best of 5 passes per query (less noise on a busy
+    # machine).
+    best = [min(harness.search(q["query"])[1] for _ in range(5)) for q in queries]
+    print(f"index {len(corpus)} docs: {harness.index_seconds:.2f} s")
+    for name, values in (("first pass", times), ("best of 5", best)):
+        ms = sorted(t * 1000 for t in values)
+        p95 = ms[min(len(ms) - 1, math.ceil(0.95 * len(ms)) - 1)]
+        print(
+            f"query (plan + stage 1 + rerank, K={engine_config.STAGE1_LIMIT}), {name}:"
+            f" median {statistics.median(ms):.1f} ms, p95 {p95:.1f} ms"
+        )
     return 0
 
 
