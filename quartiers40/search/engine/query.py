@@ -12,7 +12,7 @@ from .analysis import ELISIONS, WEAK_FACTOR, WEAK_WORDS, fold, is_stop, stem, to
 from .lexicon import Lexicon, LexiconEntry, load_lexicon
 from .places import GENERIC_PLACE_WORDS, PLACE_CONNECTORS, place_words
 from .types import Expansion, QueryPlan, QueryWord, Vocabulary
-from .typos import correct, correct_english
+from .typos import correct, correct_english, correct_everyday
 
 _CHUNKS = re.compile(r"[\s'’‘`´ʼ′/,;:!?.()\"«»\[\]{}+*&|]+")
 PLACE_PREPOSITIONS = frozenset(
@@ -205,9 +205,11 @@ class _PlanBuilder:
                 continue
             if i + 1 < len(folded) and lexicon.longest_phrase(folded, i):
                 continue
-            found_en = correct_english(token, lexicon) if self.english else None
-            if found_en is not None:
-                self.corrections[i] = found_en
+            found_word = (
+                correct_english(token, lexicon) if self.english else None
+            ) or correct_everyday(token, lexicon)
+            if found_word is not None:
+                self.corrections[i] = found_word
                 continue
             found = correct(token, self.vocabulary)
             if found is not None:

@@ -97,3 +97,13 @@ def correct_english(word: str, lexicon: Lexicon) -> str | None:
         return None
     found = _closest(word, dict.fromkeys(lexicon.english, (1, 0)), limit)
     return found[1] if found is not None and found[0] <= 1 else None
+
+
+def correct_everyday(word: str, lexicon: Lexicon) -> str | None:
+    """An everyday word of the lexicon one letter away ("boulo" -> "boulot"): the corpus does
+    not hold slang, so the vocabulary cannot correct it."""
+    if not _allowed_distance(word):
+        return None
+    words = {key[0]: (1, 0) for key in lexicon.phrases if len(key) == 1 and len(key[0]) >= 4}
+    found = _closest(word, words, 1)
+    return found[1] if found is not None else None

@@ -122,3 +122,9 @@ def test_everyday_words_inside_place_names_are_not_places():
     plan = query_plan("la mairie de carbon blanc", index.vocabulary)
     assert plan.place_terms == ("carbonblanc",)
     assert plan.place_label == "Carbon Blanc"
+
+
+def test_misspelt_everyday_word(index):
+    plan = query_plan("un boulo pour les jeunes", index.vocabulary)
+    assert plan.words[0].corrected == "boulot"
+    assert "emploi" in {e.label for e in plan.words[0].expansions}
