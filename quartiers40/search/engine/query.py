@@ -12,7 +12,7 @@ from .analysis import ELISIONS, WEAK_FACTOR, WEAK_WORDS, fold, is_stop, stem, to
 from .lexicon import Lexicon, LexiconEntry, load_lexicon
 from .places import GENERIC_PLACE_WORDS, PLACE_CONNECTORS, place_words
 from .types import Expansion, QueryPlan, QueryWord, Vocabulary
-from .typos import correct, correct_english, correct_everyday
+from .typos import correct, correct_english, correct_everyday, correct_stop_word
 
 _CHUNKS = re.compile(r"[\s'’‘`´ʼ′/,;:!?.()\"«»\[\]{}+*&|]+")
 PLACE_PREPOSITIONS = frozenset(
@@ -206,8 +206,10 @@ class _PlanBuilder:
             if i + 1 < len(folded) and lexicon.longest_phrase(folded, i):
                 continue
             found_word = (
-                correct_english(token, lexicon) if self.english else None
-            ) or correct_everyday(token, lexicon)
+                (correct_english(token, lexicon) if self.english else None)
+                or correct_everyday(token, lexicon)
+                or correct_stop_word(token)
+            )
             if found_word is not None:
                 self.corrections[i] = found_word
                 continue

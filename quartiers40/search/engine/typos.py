@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import config
-from .analysis import stem
+from .analysis import STOP_WORDS, stem
 from .lexicon import Lexicon
 from .types import Vocabulary
 
@@ -107,3 +107,14 @@ def correct_everyday(word: str, lexicon: Lexicon) -> str | None:
     words = {key[0]: (1, 0) for key in lexicon.phrases if len(key) == 1 and len(key[0]) >= 4}
     found = _closest(word, words, 1)
     return found[1] if found is not None else None
+
+
+_LONG_STOP_WORDS = {word: (1, 0) for word in STOP_WORDS if len(word) >= 4 and word.isalpha()}
+
+
+def correct_stop_word(word: str) -> str | None:
+    """A misspelt little word ("qunad", "dnas", "comemnt"): read as that word, so dropped."""
+    if not _allowed_distance(word):
+        return None
+    found = _closest(word, _LONG_STOP_WORDS, 1)
+    return found[1] if found is not None and found[0] <= 0.5 else None

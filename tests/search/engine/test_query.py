@@ -128,3 +128,8 @@ def test_misspelt_everyday_word(index):
     plan = query_plan("un boulo pour les jeunes", index.vocabulary)
     assert plan.words[0].corrected == "boulot"
     assert "emploi" in {e.label for e in plan.words[0].expansions}
+
+
+def test_misspelt_little_words_are_dropped(index):
+    plan = query_plan("comemnt trouver un emploi qunad on est jeune", index.vocabulary)
+    assert [w.normalised for w in plan.words] == ["emploi", "jeune"]
