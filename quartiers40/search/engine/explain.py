@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .analysis import fold
 from .types import QueryPlan
 
 
@@ -29,6 +30,10 @@ def explain(plan: QueryPlan, matched: tuple[str, ...]) -> list[Reason]:
         for word in plan.words:
             if word.original == label:
                 reason = Reason(word.original, "", word.corrected, word.is_place)
+                break
+            if label in word.terms:  # one word of a phrase ("scolaire" of "soutien scolaire")
+                shown = next((w for w in word.original.split() if fold(w) == label), label)
+                reason = Reason(shown, "", "", word.is_place)
                 break
             if any(exp.label == label for exp in word.expansions):
                 reason = Reason(word.original, label, word.corrected, word.is_place)

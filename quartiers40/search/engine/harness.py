@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 
 from . import config
 from .indexing import document_index, document_vocabulary
+from .stage1 import fts5_match
 from .types import Candidate, IndexedDocument, SourceDocument
 
 NEIGHBOUR_ROWS = 300
@@ -102,9 +103,9 @@ class MemoryIndex:
         limit: int = config.STAGE1_LIMIT,
         weights: Sequence[float] = config.STAGE1_WEIGHTS,
     ) -> list[Candidate]:
-        if not terms:
+        match = fts5_match(terms)
+        if not match:
             return []
-        match = " OR ".join(f'"{term}"' for term in terms)
         w = ", ".join(str(float(x)) for x in weights)
         rows = self.connection.execute(
             f"SELECT rowid, -bm25(fts, {w}) FROM fts WHERE fts MATCH ?"  # noqa: S608 (numbers)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from . import config
-from .analysis import content_tokens, index_terms
+from .analysis import content_tokens, index_terms, stem
 from .places import place_index_terms
 from .types import IndexedDocument, SourceDocument
 
@@ -24,10 +24,14 @@ def _gist(text: str, limit: int) -> str:
 def document_index(doc: SourceDocument) -> IndexedDocument:
     tag_text = " ; ".join(doc.tags)
     place_terms, place_keys = place_index_terms(doc.places)
+    head = _gist(doc.title + " ; " + tag_text, config.GIST_BODY_CHARS)
+    body = _gist(doc.body, config.GIST_BODY_CHARS)
     rerank = {
-        "h": _gist(doc.title + " ; " + tag_text, 2 * config.GIST_BODY_CHARS),
-        "b": _gist(doc.body, config.GIST_BODY_CHARS),
-        "p": place_keys,
+        "h": head,  # folded content words of title and tags, in order (character n-grams)
+        "b": body,  # same for the start of the body
+        "hs": " ".join(stem(t) for t in head.split()),  # their stems (word pairs, phrases)
+        "bs": " ".join(stem(t) for t in body.split()),
+        "p": place_keys,  # joined place keys, most specific first
     }
     return IndexedDocument(
         title_terms=" ".join(index_terms(doc.title)),

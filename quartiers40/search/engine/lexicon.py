@@ -38,14 +38,18 @@ class LexiconEntry:
 class Lexicon:
     entries: tuple[LexiconEntry, ...]
     phrases: dict[tuple[str, ...], LexiconEntry]  # folded token sequence -> entry
-    stems: dict[str, LexiconEntry]  # stem of a one-word everyday form -> entry
+    stems: dict[str, tuple[str, LexiconEntry]]  # stem of a one-word form -> (form, entry)
     english: dict[str, tuple[str, ...]]  # english word -> French words
+    english_phrases: dict[tuple[str, ...], tuple[str, ...]]  # several english words -> French
     english_stop: frozenset[str]
 
     def lookup_word(self, token: str) -> LexiconEntry | None:
         entry = self.phrases.get((token,))
         if entry is None and len(token) > 3:
-            entry = self.stems.get(stem(token))
+            # Only an inflection of the form (plural, feminine): "gosses", "apparts", "isolee".
+            found = self.stems.get(stem(token))
+            if found is not None and _bare(found[0]) == _bare(token):
+                entry = found[1]
         return entry
 
     def longest_phrase(self, sequence: list[str], start: int) -> tuple[int, LexiconEntry] | None:
@@ -55,6 +59,24 @@ class Lexicon:
             if entry is not None:
                 return size, entry
         return None
+
+    def longest_english(
+        self, sequence: list[str], start: int
+    ) -> tuple[int, tuple[str, ...]] | None:
+        for size in range(min(MAX_PHRASE, len(sequence) - start), 1, -1):
+            french = self.english_phrases.get(tuple(sequence[start : start + size]))
+            if french:
+                return size, french
+        return None
+
+
+def _bare(word: str) -> str:
+    """A word without its plural and feminine endings."""
+    if word.endswith(("s", "x")):
+        word = word[:-1]
+    if word.endswith("e"):
+        word = word[:-1]
+    return word
 
 
 def parse_lexicon(data: dict, english: dict) -> Lexicon:
@@ -77,15 +99,21 @@ def parse_lexicon(data: dict, english: dict) -> Lexicon:
                 continue
             phrases.setdefault(key, entry)
             if len(key) == 1 and len(key[0]) > 3:
-                stems.setdefault(stem(key[0]), entry)
-    english_words = {
-        word: tuple(values) for word, values in english.get("words", {}).items() if values
-    }
+                stems.setdefault(stem(key[0]), (key[0], entry))
+    english_words: dict[str, tuple[str, ...]] = {}
+    english_phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for word, values in english.get("words", {}).items():
+        key = tuple(tokens(word))
+        if len(key) == 1:
+            english_words[key[0]] = tuple(values)
+        elif key:
+            english_phrases[key] = tuple(values)
     return Lexicon(
         entries=tuple(entries),
         phrases=phrases,
         stems=stems,
         english=english_words,
+        english_phrases=english_phrases,
         english_stop=frozenset(english.get("stop", {}).get("words", ())),
     )
 

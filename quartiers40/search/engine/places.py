@@ -47,6 +47,43 @@ GENERIC_PLACE_WORDS = frozenset(
         "cobas",
         "quartier",
         "quartiers",
+        # everyday words that are also parts of place names (Carbon-Blanc, Lège-Cap-Ferret,
+        # Sainte-Foy-la-Grande, Castillon-la-Bataille...): only the whole name is a place
+        "blanc",
+        "blanche",
+        "grande",
+        "port",
+        "pont",
+        "cap",
+        "mer",
+        "bataille",
+        "bois",
+        "mont",
+        "haut",
+        "haute",
+        "bas",
+        "basse",
+        "neuf",
+        "neuve",
+        "vieux",
+        "vieille",
+        "lac",
+        "plage",
+        "foret",
+        "chateau",
+        "eglise",
+        "moulin",
+        "riviere",
+        "fontaine",
+        "roche",
+        "pierre",
+        "croix",
+        "pin",
+        "pins",
+        "bourg",
+        "villa",
+        "camp",
+        "teste",
     }
 )
 
@@ -54,7 +91,7 @@ GENERIC_PLACE_WORDS = frozenset(
 def place_words(label: str) -> list[str]:
     """Significant folded words of a place label, abbreviations expanded."""
     out = []
-    for token in tokens(label, keep_elisions=True):
+    for token in tokens(label, keep_elisions=True, join_hyphens=False):
         token = _ABBREVIATIONS.get(token, token)
         if token in PLACE_CONNECTORS or not token:
             continue

@@ -74,7 +74,9 @@ class QueryPlan:
     # Stage 2: weighted terms per concept (one concept per non-place query word).
     concepts: tuple[tuple[tuple[str, float], ...], ...] = ()
     place_keys: tuple[str, ...] = ()
-    ngram_words: tuple[str, ...] = ()
+    ngram_words: tuple[tuple[str, ...], ...] = ()  # per concept
+    # Stem pairs that should stand side by side (inside a phrase, or consecutive query words).
+    pairs: tuple[tuple[str, str, float], ...] = ()
     frequencies: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
