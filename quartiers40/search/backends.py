@@ -14,6 +14,7 @@ from django.db import connection
 from django.db.models import Q
 
 from .engine import config
+from .engine import stage1 as engine_stage1
 from .models import SearchDocument, SearchTerm
 
 DOCUMENT_TABLE = SearchDocument._meta.db_table
@@ -60,17 +61,13 @@ class DocumentFilters:
         return clauses, params
 
 
-def _fts_match(terms: Sequence[str]) -> str:
-    # The engine's terms are [a-z0-9]+; quoting keeps FTS5 from reading one as an operator.
-    return " OR ".join(f'"{term}"' for term in terms)
-
-
 def stage1(
     terms: Sequence[str], *, filters: DocumentFilters, limit: int | None = None
 ) -> list[tuple[int, float]]:
     """(document id, score) of the documents holding any of `terms`, best first."""
     limit = limit or config.STAGE1_LIMIT
-    if not terms:
+    # Only [a-z0-9]+ terms reach the database's query syntax (engine/stage1.py).
+    if not engine_stage1.fts5_match(terms):
         return []
     clauses, params = filters.where("d")
     extra = "".join(f" AND {clause}" for clause in clauses)
@@ -88,7 +85,7 @@ def stage1(
                 f"SELECT d.id, ts_rank(%s::float4[], d.search_vector, q.query) AS score "  # noqa: S608
                 f"FROM {DOCUMENT_TABLE} d, to_tsquery('simple', %s) AS q(query) "
                 f"WHERE d.search_vector @@ q.query{extra} ORDER BY score DESC, d.id LIMIT %s",
-                [weights, " | ".join(terms), *params, limit],
+                [weights, engine_stage1.tsquery(terms), *params, limit],
             )
         else:
             rank = f"bm25(search_fts, {w_title}, {w_tag}, {w_body}, {w_place})"
@@ -96,7 +93,7 @@ def stage1(
                 f"SELECT d.id, -{rank} AS score FROM search_fts "  # noqa: S608
                 f"JOIN {DOCUMENT_TABLE} d ON d.id = search_fts.rowid "
                 f"WHERE search_fts MATCH %s{extra} ORDER BY {rank}, d.id LIMIT %s",
-                [_fts_match(terms), *params, limit],
+                [engine_stage1.fts5_match(terms), *params, limit],
             )
         return [(row[0], float(row[1])) for row in cursor.fetchall()]
 
@@ -149,9 +146,11 @@ class DatabaseVocabulary:
         for field, prefix in (("term", term[:2]), ("reversed_term", term[::-1][:3])):
             if len(prefix) < 2 or len(term) < len(prefix):
                 continue
-            rows = SearchTerm.objects.filter(
-                _prefix_filter(field, prefix), length__range=lengths
-            ).values_list("term", "df", "place_df")[:NEIGHBOUR_LIMIT]
+            rows = (
+                SearchTerm.objects.filter(_prefix_filter(field, prefix), length__range=lengths)
+                .order_by(field)
+                .values_list("term", "df", "place_df")[:NEIGHBOUR_LIMIT]
+            )
             found.update({t: (df, place_df) for t, df, place_df in rows})
         return found
 
