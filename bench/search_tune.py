@@ -18,6 +18,7 @@ import math
 import random
 import statistics
 import sys
+import tempfile
 import time
 import unicodedata
 from collections import Counter
@@ -233,9 +234,16 @@ def evaluate_dev(eval_dir: Path) -> dict[str, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, required=True)
-    parser.add_argument("--queries", type=Path, required=True)
-    parser.add_argument("--run", type=Path, required=True, help="final run written here (JSONL)")
+    # Defaults: the development set beside the repository (make bench runs it so).
+    eval_dir = Path(__file__).resolve().parents[2] / "shared" / "eval" / "search"
+    parser.add_argument("--corpus", type=Path, default=eval_dir / "corpus.jsonl")
+    parser.add_argument("--queries", type=Path, default=eval_dir / "queries_dev.jsonl")
+    parser.add_argument(
+        "--run",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "q40-search-tune-run.jsonl",
+        help="final run written here (JSONL)",
+    )
     parser.add_argument("--per-query", action="store_true")
     parser.add_argument("--quick", action="store_true", help="final run only, no baseline")
     parser.add_argument("--seed", type=int, default=7, help="seed of the typo variant")
