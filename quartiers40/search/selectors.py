@@ -15,6 +15,7 @@ from . import backends
 from .backends import DocumentFilters
 from .engine import Candidate, IndexedDocument, QueryPlan, Ranked, explain, query_plan, rerank
 from .engine.explain import Reason
+from .engine.stage1 import budgeted_terms
 from .enums import DocumentKind
 from .models import SearchDocument
 
@@ -189,7 +190,7 @@ def search_rank(
     vocabulary = vocabulary or backends.DatabaseVocabulary()
     text = text[:QUERY_MAX_LENGTH]
     plan = query_plan(text, vocabulary)
-    ids_scores = backends.stage1(plan.retrieval_terms, filters=filters)
+    ids_scores = backends.stage1(budgeted_terms(plan), filters=filters)
     candidates, kinds = _candidates(ids_scores)
     ranked = _with_embeddings(text, rerank(plan, candidates, vocabulary))
     return plan, ranked, kinds

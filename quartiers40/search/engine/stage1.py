@@ -49,3 +49,53 @@ def fts5_match(terms: Sequence[str]) -> str:
 def tsquery(terms: Sequence[str]) -> str:
     """to_tsquery('simple', ...) text: 't1 | t2 | ...'."""
     return " | ".join(_checked(terms))
+
+
+def budgeted_terms(plan, budget: int | None = None) -> tuple[str, ...]:
+    """The retrieval terms stage 1 sends, within a budget of postings (the sum of the terms'
+    document counts, which is what the database's full-text index reads and scores).
+
+    Each concept of the query has an anchor: its broadest own term (the word's stem), or,
+    when the word itself is in no document ("boulot"), its rarest lexicon expansion. When
+    the anchors together fit in the budget, the other terms are added rarest first while
+    they fit; otherwise only the rarest anchors that fit are sent (at least one): the
+    documents that hold every word of the query are among those holding its rarest one, and
+    the reranker orders them. A small corpus never reaches the budget: every term is sent.
+    """
+    budget = config.STAGE1_POSTINGS_BUDGET if budget is None else budget
+    terms = [t for t in plan.retrieval_terms if _TERM.match(t)]
+    freq = plan.frequencies
+
+    def df(term: str) -> int:
+        return freq.get(term, (0, 0))[0]
+
+    if sum(df(t) for t in terms) <= budget:
+        return tuple(terms)
+    allowed = set(terms)
+    anchors: list[str] = []
+    for concept in getattr(plan, "concepts", ()):
+        own = [term for term, _weight, _slot in concept.own if term in allowed and df(term)]
+        if own:
+            anchors.append(max(own, key=df))
+            continue
+        expansions = [t for _l, group, _w in concept.expansions for t in group if t in allowed]
+        expansions = [t for t in expansions if df(t)]
+        if expansions:
+            anchors.append(min(expansions, key=df))
+    anchors = sorted(dict.fromkeys(anchors), key=df)
+    if not anchors:
+        anchors = sorted((t for t in terms if df(t)), key=df)[:1]
+    chosen: list[str] = []
+    spent = 0
+    for term in anchors:
+        if chosen and spent + df(term) > budget:
+            break
+        chosen.append(term)
+        spent += df(term)
+    if len(chosen) == len(anchors):
+        for term in sorted((t for t in terms if t not in chosen), key=df):
+            if spent + df(term) > budget:
+                break
+            chosen.append(term)
+            spent += df(term)
+    return tuple(chosen)
