@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from quartiers40.opportunities.selectors.places import PlaceKind, PlaceProblem, search_place_resolve
-from quartiers40.territories.selectors import qpv_summary_get
+from quartiers40.territories.selectors import communes_named, qpv_summary_get
+from quartiers40.territories.text import search_text
 
 from .forms import DEPARTMENT_CODE
 from .selectors import Around
@@ -53,6 +54,16 @@ def territory_resolve(text: str, *, radius_km: int) -> Territory:
             "text": text
         }
     return Territory(problem=problem, suggestions=suggestions[:8])
+
+
+def place_named(label: str) -> str:
+    """The place recognised in a query, as the official list writes it ("merignac" →
+    "Mérignac"), when one commune has that name; else as she typed it."""
+    if not label:
+        return ""
+    communes = communes_named([search_text(label)])
+    names = {commune.name for commune in communes}
+    return names.pop() if len(names) == 1 else label
 
 
 def qpv_label(code: str) -> str:

@@ -9,7 +9,7 @@ from quartiers40.core.pagecache import PUBLIC_TOPICS, public_page_cache
 from .enums import DocumentKind
 from .forms import SearchForm
 from .selectors import SearchQuery, search_run
-from .territory import qpv_label, territory_resolve
+from .territory import place_named, qpv_label, territory_resolve
 
 
 @public_page_cache(depends=PUBLIC_TOPICS)
@@ -33,6 +33,7 @@ def results(request: HttpRequest) -> HttpResponse:
         if (query.text or query.narrowed) and not territory.problem:
             results = context["results"] = search_run(query)
             words = results.plan.words if results.plan else ()
+            context["place_named"] = place_named(results.plan.place_label if results.plan else "")
             context["corrections"] = [
                 (word.original, word.corrected) for word in words if word.corrected
             ]

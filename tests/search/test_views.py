@@ -79,3 +79,23 @@ def test_the_page_in_english(client, indexed):
     client.cookies["django_language"] = "en"
     page = client.get(reverse("search:results"), {"q": "emploi"}, HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200
+
+
+def test_the_place_named_in_the_query_is_shown_as_the_official_list_writes_it(client, monkeypatch):
+    from tests.opportunities.public_fixtures import commune
+
+    commune("33281", "Mérignac", ["33700"], "33")
+    places = MemorySource("organisation")
+    monkeypatch.setattr(services, "kind_sources", lambda: {"organisation": places})
+    places.put(
+        record(
+            1,
+            "Espace numérique",
+            kind="organisation",
+            body="Atelier numérique.",
+            places=("Mérignac", "Gironde"),
+        )
+    )
+    search_index_sync()
+    page = client.get(reverse("search:results"), {"q": "atelier numerique a merignac"})
+    assert "<strong>Mérignac</strong>" in page.content.decode()
