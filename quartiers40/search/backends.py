@@ -62,9 +62,17 @@ class DocumentFilters:
 
 
 def stage1(
-    terms: Sequence[str], *, filters: DocumentFilters, limit: int | None = None
+    terms: Sequence[str],
+    *,
+    filters: DocumentFilters,
+    limit: int | None = None,
+    head_only: bool = False,
 ) -> list[tuple[int, float]]:
-    """(document id, score) of the documents holding any of `terms`, best first."""
+    """(document id, score) of the documents holding any of `terms`, best first.
+
+    `head_only`: in the titles and tags only, for a query whose rarest words are in so many
+    documents that scoring them all would be slow (engine/stage1.py); the best of them have
+    the words in their title anyway."""
     limit = limit or config.STAGE1_LIMIT
     # Only [a-z0-9]+ terms reach the database's query syntax (engine/stage1.py).
     if not engine_stage1.fts5_match(terms):
@@ -79,12 +87,13 @@ def stage1(
             weights = "{{{}}}".format(
                 ",".join(f"{weight / top:.4f}" for weight in (w_body, w_place, w_tag, w_title))
             )
+            vector = "d.head_vector" if head_only else "d.search_vector"
             cursor.execute(
                 # Only constants and the clauses of DocumentFilters.where go in the text;
                 # every value is a parameter.
-                f"SELECT d.id, ts_rank(%s::float4[], d.search_vector, q.query) AS score "  # noqa: S608
+                f"SELECT d.id, ts_rank(%s::float4[], {vector}, q.query) AS score "  # noqa: S608
                 f"FROM {DOCUMENT_TABLE} d, to_tsquery('simple', %s) AS q(query) "
-                f"WHERE d.search_vector @@ q.query{extra} ORDER BY score DESC, d.id LIMIT %s",
+                f"WHERE {vector} @@ q.query{extra} ORDER BY score DESC, d.id LIMIT %s",
                 [weights, engine_stage1.tsquery(terms), *params, limit],
             )
         else:
@@ -93,7 +102,13 @@ def stage1(
                 f"SELECT d.id, -{rank} AS score FROM search_fts "  # noqa: S608
                 f"JOIN {DOCUMENT_TABLE} d ON d.id = search_fts.rowid "
                 f"WHERE search_fts MATCH %s{extra} ORDER BY {rank}, d.id LIMIT %s",
-                [engine_stage1.fts5_match(terms), *params, limit],
+                [
+                    "{title_terms tag_terms} : (" + engine_stage1.fts5_match(terms) + ")"
+                    if head_only
+                    else engine_stage1.fts5_match(terms),
+                    *params,
+                    limit,
+                ],
             )
         return [(row[0], float(row[1])) for row in cursor.fetchall()]
 

@@ -15,7 +15,7 @@ from . import backends
 from .backends import DocumentFilters
 from .engine import Candidate, IndexedDocument, QueryPlan, Ranked, explain, query_plan, rerank
 from .engine.explain import Reason
-from .engine.stage1 import budgeted_terms
+from .engine.stage1 import stage1_terms
 from .enums import DocumentKind
 from .models import SearchDocument
 
@@ -190,7 +190,8 @@ def search_rank(
     vocabulary = vocabulary or backends.DatabaseVocabulary()
     text = text[:QUERY_MAX_LENGTH]
     plan = query_plan(text, vocabulary)
-    ids_scores = backends.stage1(budgeted_terms(plan), filters=filters)
+    terms, head_only = stage1_terms(plan)
+    ids_scores = backends.stage1(terms, filters=filters, head_only=head_only)
     candidates, kinds = _candidates(ids_scores)
     ranked = _with_embeddings(text, rerank(plan, candidates, vocabulary))
     return plan, ranked, kinds

@@ -140,3 +140,13 @@ def test_pages(indexed, monkeypatch):
     assert first.total >= 2 and first.pages == first.total and first.has_next
     last = search_run(SearchQuery(text="numérique", page=999), page_size=1)
     assert last.page == last.pages and not last.has_next
+
+
+def test_stage1_in_the_titles_and_tags_only(indexed):
+    everywhere = stage1(["emploi"], filters=DocumentFilters())
+    assert everywhere  # in a body ("chercher un emploi") and in the tags
+    head = stage1(["cv"], filters=DocumentFilters(), head_only=True)
+    assert [pk for pk, _score in head] == [
+        pk for pk, _score in stage1(["cv"], filters=DocumentFilters())
+    ]
+    assert stage1(["curriculum"], filters=DocumentFilters(), head_only=True) == []  # body only

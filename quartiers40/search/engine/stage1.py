@@ -52,27 +52,35 @@ def tsquery(terms: Sequence[str]) -> str:
 
 
 def budgeted_terms(plan, budget: int | None = None) -> tuple[str, ...]:
-    """The retrieval terms stage 1 sends, within a budget of postings (the sum of the terms'
-    document counts, which is what the database's full-text index reads and scores).
+    """The retrieval terms stage 1 sends (`stage1_terms` without its flag)."""
+    return stage1_terms(plan, budget)[0]
+
+
+def stage1_terms(plan, budget: int | None = None) -> tuple[tuple[str, ...], bool]:
+    """The retrieval terms stage 1 sends, within a budget of postings (the terms' document
+    counts: what the database's full-text index reads and scores), and whether even those
+    are too many, in which case stage 1 looks in the titles and tags only (`head_only`).
 
     Each concept of the query has an anchor: its broadest own term (the word's stem), or,
-    when the word itself is in no document ("boulot"), its rarest lexicon expansion. When
-    the anchors together fit in the budget, the other terms are added rarest first while
-    they fit; otherwise only the rarest anchors that fit are sent (at least one): the
-    documents that hold every word of the query are among those holding its rarest one, and
-    the reranker orders them. A small corpus never reaches the budget: every term is sent.
+    when the word itself is in no document ("boulot"), its rarest lexicon expansion; a place
+    named in the query is an anchor too. When the anchors together fit in the budget, the
+    other terms are added rarest first while they fit; otherwise only the rarest anchors
+    that fit are sent (at least one): the documents that hold every word of the query are
+    among those holding its rarest one, and the reranker orders them. A small corpus never
+    reaches the budget: every term is sent.
     """
     budget = config.STAGE1_POSTINGS_BUDGET if budget is None else budget
     terms = [t for t in plan.retrieval_terms if _TERM.match(t)]
     freq = plan.frequencies
 
     def df(term: str) -> int:
-        return freq.get(term, (0, 0))[0]
+        text, place = freq.get(term, (0, 0))
+        return text + place
 
     if sum(df(t) for t in terms) <= budget:
-        return tuple(terms)
+        return tuple(terms), False
     allowed = set(terms)
-    anchors: list[str] = []
+    anchors: list[str] = [t for t in getattr(plan, "place_terms", ()) if t in allowed and df(t)]
     for concept in getattr(plan, "concepts", ()):
         own = [term for term, _weight, _slot in concept.own if term in allowed and df(term)]
         if own:
@@ -98,4 +106,4 @@ def budgeted_terms(plan, budget: int | None = None) -> tuple[str, ...]:
                 break
             chosen.append(term)
             spent += df(term)
-    return tuple(chosen)
+    return tuple(chosen), spent > budget

@@ -1,0 +1,33 @@
+"""PostgreSQL: the titles and tags alone in a tsvector of their own, with its own GIN index,
+for the queries whose words are in too many documents to score them all (stage 1's
+`head_only`). SQLite's FTS5 restricts a query to columns by itself."""
+
+from django.db import migrations
+
+FORWARD = [
+    """ALTER TABLE search_searchdocument ADD COLUMN head_vector tsvector
+        GENERATED ALWAYS AS (
+            setweight(to_tsvector('simple', title_terms), 'A')
+            || setweight(to_tsvector('simple', tag_terms), 'B')
+        ) STORED""",
+    "CREATE INDEX search_doc_head_vector ON search_searchdocument USING gin (head_vector)",
+]
+BACKWARD = [
+    "DROP INDEX IF EXISTS search_doc_head_vector",
+    "ALTER TABLE search_searchdocument DROP COLUMN IF EXISTS head_vector",
+]
+
+
+def _run(statements):
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for statement in statements:
+                schema_editor.execute(statement)
+
+    return run
+
+
+class Migration(migrations.Migration):
+    dependencies = [("search", "0002_fulltext")]
+
+    operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD))]
