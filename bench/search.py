@@ -58,6 +58,7 @@ REPO = Path(__file__).resolve().parents[1]
 SEED = 20260501
 ITEMS = int(os.environ.get("BENCH_SEARCH_ITEMS", "100000"))
 REPEAT = int(os.environ.get("BENCH_SEARCH_REPEAT", "5"))
+KEEP = os.environ.get("BENCH_SEARCH_KEEP", "") not in ("", "0", "false")  # keep the databases
 QUERIES_FILE = Path(os.environ.get("BENCH_SEARCH_QUERIES") or REPO / "bench" / "search_queries.txt")
 TARGET_P95_MS = 50.0
 TARGET_GROWTH_MB = 50.0
@@ -856,6 +857,7 @@ def profile(search: dict, runs: int = 5) -> dict:
         search_run(query, page_size=PAGE)
     profiler.disable()
     stats = pstats.Stats(profiler)
+    matching = _matching(query)
     parts = {}
     for label, ending, name in PROFILE_PARTS:
         total = sum(
@@ -870,7 +872,39 @@ def profile(search: dict, runs: int = 5) -> dict:
         [f"{Path(filename).name}:{line} {function}", value[2] * 1000 / runs]
         for (filename, line, function), value in top
     ]
-    return {"parts": parts, "top_tottime": parts_top}
+    return {"parts": parts, "top_tottime": parts_top, **matching}
+
+
+def _matching(query) -> dict:
+    """How many documents hold one of the query's retrieval terms (within the filters):
+    what stage 1 has to score before it keeps its best candidates."""
+    from django.db import connection
+    from quartiers40.search.engine import query_plan
+
+    from quartiers40.search import backends
+
+    plan = query_plan(query.text, backends.DatabaseVocabulary())
+    terms = list(plan.retrieval_terms)
+    if not terms:
+        return {"terms": [], "matching": 0}
+    clauses, params = query.filters().where("d")
+    extra = "".join(f" AND {clause}" for clause in clauses)
+    table = backends.DOCUMENT_TABLE
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT count(*) FROM {table} d WHERE d.search_vector @@ "  # noqa: S608
+                f"to_tsquery('simple', %s){extra}",
+                [" | ".join(terms), *params],
+            )
+        else:
+            cursor.execute(
+                f"SELECT count(*) FROM search_fts JOIN {table} d "  # noqa: S608
+                "ON d.id = search_fts.rowid "
+                f"WHERE search_fts MATCH %s{extra}",
+                [" OR ".join(f'"{term}"' for term in terms), *params],
+            )
+        return {"terms": terms, "matching": cursor.fetchone()[0]}
 
 
 def child_query(work: Path) -> int:
@@ -1006,12 +1040,15 @@ def run(database: str) -> tuple[dict, dict] | None:
             return None
         return loaded, queried
     finally:
-        if created:
-            import psycopg
+        if KEEP:  # to look into the index afterwards
+            print(f"  kept: {env['DATABASE_URL']} (and {work})")
+        else:
+            if created:
+                import psycopg
 
-            with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{created}"')
-        shutil.rmtree(work, ignore_errors=True)
+                with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+                    admin.execute(f'DROP DATABASE IF EXISTS "{created}"')
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def _p95(values: list[float]) -> float:
@@ -1059,6 +1096,7 @@ def report(database: str, loaded: dict, queried: dict) -> list[str]:
         f"times (search_run, first page of {PAGE}); first search of the process "
         f"{queried['first_ms']:.0f} ms"
     )
+    print("(wall clock; cpu = this process only: the database server's own work is not in it)")
     print(
         f"{'mode':<18}{'p50 ms':>8}{'p95 ms':>8}{'max ms':>8}{'cpu p50':>9}{'cpu p95':>9}"
         f"{'cpu max':>9}{'SQL/search':>12}{'results med/max':>17}"
@@ -1091,7 +1129,10 @@ def report(database: str, loaded: dict, queried: dict) -> list[str]:
         )
     print("where the slowest spend their time (cProfile, ms per search, profiler overhead in):")
     for profiled in queried["profiles"]:
-        print(f"  [{profiled['mode']}] {profiled['text']!r}")
+        print(
+            f"  [{profiled['mode']}] {profiled['text']!r}: stage 1 scores "
+            f"{profiled['matching']:,} documents holding one of {' '.join(profiled['terms'])}"
+        )
         for label, value in profiled["parts"].items():
             print(f"    {label:<34}{value:8.1f}")
         print(
