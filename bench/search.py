@@ -51,7 +51,7 @@ import tempfile
 import time
 import tracemalloc
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -532,8 +532,6 @@ class Generator:
             status="Ouvert",
         )
         if remote:  # nowhere in particular: no place, no point
-            from dataclasses import replace
-
             record = replace(
                 record,
                 places=(),
@@ -702,6 +700,7 @@ def _django() -> None:
 
 def database_size() -> dict:
     from django.db import connection
+
     from quartiers40.search.models import SearchDocument, SearchTerm
 
     tables = [SearchDocument._meta.db_table, SearchTerm._meta.db_table]
@@ -759,6 +758,7 @@ def child_load(work: Path) -> int:
     _django()
     from django.core.management import call_command
     from django.db import connection
+
     from quartiers40.search.services import search_index_rebuild
 
     call_command("migrate", verbosity=0)
@@ -835,6 +835,7 @@ PROFILE_PARTS = (
 
 def profile(search: dict, runs: int = 5) -> dict:
     from django.db import connection
+
     from quartiers40.search.selectors import search_run
 
     query = _search_query(search)
@@ -879,15 +880,16 @@ def _matching(query) -> dict:
     """How many documents hold one of the query's retrieval terms (within the filters):
     what stage 1 has to score before it keeps its best candidates."""
     from django.db import connection
-    from quartiers40.search.engine import query_plan
 
     from quartiers40.search import backends
+    from quartiers40.search.engine import query_plan
 
     plan = query_plan(query.text, backends.DatabaseVocabulary())
     terms = list(plan.retrieval_terms)
     if not terms:
         return {"terms": [], "matching": 0}
-    clauses, params = query.filters().where("d")
+    # As search_run asks stage 1: without the kind filter (applied after the ranking).
+    clauses, params = replace(query.filters(), kinds=()).where("d")
     extra = "".join(f" AND {clause}" for clause in clauses)
     table = backends.DOCUMENT_TABLE
     with connection.cursor() as cursor:
@@ -912,6 +914,7 @@ def child_query(work: Path) -> int:
     rss_setup = rss_mb()
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+
     from quartiers40.search.selectors import search_run
 
     searches = json.loads((work / "searches.json").read_text(encoding="utf-8"))
