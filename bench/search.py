@@ -956,6 +956,12 @@ def child_query(work: Path) -> int:
         search_run(_search_query(search), page_size=PAGE)
     _current, traced_peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
+    # What stage 1 has to score for each query (no filter), outside the timed runs.
+    matching = [
+        _matching(_search_query(search))["matching"]
+        for search in searches
+        if search["mode"] == MODES[0]
+    ]
     slowest = sorted(runs, key=lambda run: -statistics.median(run["walls"]))[:PROFILED]
     profiles = []
     for run in slowest:
@@ -974,6 +980,7 @@ def child_query(work: Path) -> int:
                 "peak_rss_mb": peak_rss_mb(),
                 "traced_peak_mb": traced_peak / 1024 / 1024,
                 "profiles": profiles,
+                "matching": matching,
                 "loadavg": os.getloadavg(),
                 "vendor": connection.vendor,
                 "server": _server_version(),
@@ -1123,6 +1130,12 @@ def report(database: str, loaded: dict, queried: dict) -> list[str]:
     varying = [run for run in runs if len(set(run["queries"])) > 1]
     if varying:
         print(f"  note: {len(varying)} searches ran a varying number of SQL queries across runs")
+    matching = sorted(queried["matching"])
+    print(
+        f"documents stage 1 scores per query (no filter, any retrieval term): median "
+        f"{statistics.median(matching):,.0f}, p95 {_p95(matching):,}, max {matching[-1]:,} "
+        f"of {total:,}"
+    )
     print("slowest searches (median of the runs):")
     for run in sorted(runs, key=lambda run: -statistics.median(run["walls"]))[:8]:
         print(
