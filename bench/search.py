@@ -877,17 +877,25 @@ def profile(search: dict, runs: int = 5) -> dict:
 
 
 def _matching(query) -> dict:
-    """How many documents hold one of the query's retrieval terms (within the filters):
-    what stage 1 has to score before it keeps its best candidates."""
+    """How many documents hold one of the terms stage 1 asks for (within the filters): what
+    it has to score before it keeps its best candidates. The same terms as `search_rank`
+    (`budgeted_terms` when the engine has it, else every retrieval term)."""
     from django.db import connection
 
     from quartiers40.search import backends
     from quartiers40.search.engine import query_plan
 
+    try:
+        from quartiers40.search.engine.stage1 import budgeted_terms, fts5_match, tsquery
+    except ImportError:  # an engine without a budget of postings
+        budgeted_terms = lambda plan: list(plan.retrieval_terms)  # noqa: E731
+        fts5_match = lambda terms: " OR ".join(f'"{term}"' for term in terms)  # noqa: E731
+        tsquery = " | ".join
+
     plan = query_plan(query.text, backends.DatabaseVocabulary())
-    terms = list(plan.retrieval_terms)
+    terms = list(budgeted_terms(plan))
     if not terms:
-        return {"terms": [], "matching": 0}
+        return {"terms": [], "retrieval": len(plan.retrieval_terms), "matching": 0}
     # As search_run asks stage 1: without the kind filter (applied after the ranking).
     clauses, params = replace(query.filters(), kinds=()).where("d")
     extra = "".join(f" AND {clause}" for clause in clauses)
@@ -897,16 +905,20 @@ def _matching(query) -> dict:
             cursor.execute(
                 f"SELECT count(*) FROM {table} d WHERE d.search_vector @@ "  # noqa: S608
                 f"to_tsquery('simple', %s){extra}",
-                [" | ".join(terms), *params],
+                [tsquery(terms), *params],
             )
         else:
             cursor.execute(
                 f"SELECT count(*) FROM search_fts JOIN {table} d "  # noqa: S608
                 "ON d.id = search_fts.rowid "
                 f"WHERE search_fts MATCH %s{extra}",
-                [" OR ".join(f'"{term}"' for term in terms), *params],
+                [fts5_match(terms), *params],
             )
-        return {"terms": terms, "matching": cursor.fetchone()[0]}
+        return {
+            "terms": terms,
+            "retrieval": len(plan.retrieval_terms),
+            "matching": cursor.fetchone()[0],
+        }
 
 
 def child_query(work: Path) -> int:
@@ -1132,7 +1144,7 @@ def report(database: str, loaded: dict, queried: dict) -> list[str]:
         print(f"  note: {len(varying)} searches ran a varying number of SQL queries across runs")
     matching = sorted(queried["matching"])
     print(
-        f"documents stage 1 scores per query (no filter, any retrieval term): median "
+        f"documents stage 1 scores per query (no filter): median "
         f"{statistics.median(matching):,.0f}, p95 {_p95(matching):,}, max {matching[-1]:,} "
         f"of {total:,}"
     )
@@ -1147,7 +1159,8 @@ def report(database: str, loaded: dict, queried: dict) -> list[str]:
     for profiled in queried["profiles"]:
         print(
             f"  [{profiled['mode']}] {profiled['text']!r}: stage 1 scores "
-            f"{profiled['matching']:,} documents holding one of {' '.join(profiled['terms'])}"
+            f"{profiled['matching']:,} documents holding one of {' '.join(profiled['terms'])} "
+            f"({len(profiled['terms'])} of its {profiled['retrieval']} retrieval terms)"
         )
         for label, value in profiled["parts"].items():
             print(f"    {label:<34}{value:8.1f}")
