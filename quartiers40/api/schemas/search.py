@@ -46,7 +46,7 @@ class SearchHitOut(Schema):
 
 
 class SearchPageOut(Schema):
-    count: int = Field(description="Nombre de résultats, toutes pages comprises (500 au plus).")
+    count: int = Field(description="Nombre de résultats, toutes pages comprises (200 au plus).")
     page: int
     pages: int
     next: str | None

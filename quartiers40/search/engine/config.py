@@ -2,7 +2,7 @@
 
 # Stage 1: how many candidates the database hands to the reranker, and the bm25 column weights
 # (title, tag, body, place) used by SQLite FTS5 `bm25()`; PostgreSQL maps them to setweight A/B/C/D.
-STAGE1_LIMIT = 400
+STAGE1_LIMIT = 200
 STAGE1_WEIGHTS = (6.0, 3.0, 1.0, 2.0)
 # Retrieval terms sent to stage 1 (an OR of them).
 MAX_RETRIEVAL_TERMS = 40
