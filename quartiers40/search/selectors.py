@@ -113,7 +113,7 @@ class SearchResults:
     total: int = 0
     page: int = 1
     pages: int = 1
-    # How many results of each kind the query has within the other filters.
+    # How many results of each kind the query has (with a kind filter: those kinds only).
     kind_counts: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -205,12 +205,10 @@ def search_run(query: SearchQuery, *, page_size: int = PAGE_SIZE) -> SearchResul
     matched: dict[int, tuple[str, ...]] = {}
     scores: dict[int, float] = {}
     if text:
-        # Ranked without the kind filter, so that the counts by kind come with it.
-        unkinded = DocumentFilters(**{**filters.__dict__, "kinds": ()})
-        plan, ranked, kinds = search_rank(text, filters=unkinded)
+        # Without a kind filter, the counts by kind come with the ranking; with one, stage 1
+        # looks within those kinds (filtering the mixed ranking after would lose most of them).
+        plan, ranked, kinds = search_rank(text, filters=filters)
         counts = Counter(kinds[item.doc_id] for item in ranked)
-        if query.kinds:
-            ranked = [item for item in ranked if kinds[item.doc_id] in query.kinds]
         ordered = [item.doc_id for item in ranked]
         matched = {item.doc_id: item.matched for item in ranked}
         scores = {item.doc_id: item.score for item in ranked}

@@ -52,5 +52,7 @@ class SearchPageOut(Schema):
     next: str | None
     previous: str | None
     place: str = Field(description="Le lieu reconnu dans la recherche, s'il y en a un.")
-    counts_by_type: dict[str, int] = Field(description="Résultats par type, hors filtre de type.")
+    counts_by_type: dict[str, int] = Field(
+        description="Résultats par type (avec `type` : ces types seulement)."
+    )
     items: list[SearchHitOut]
