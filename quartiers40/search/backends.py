@@ -7,6 +7,7 @@ the same analysed terms, so they find the same documents; only stage 1's order d
 """
 
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -84,7 +85,9 @@ def stage1(
     clauses, params = filters.where("d")
     extra = "".join(f" AND {clause}" for clause in clauses)
     w_title, w_tag, w_body, w_place = config.STAGE1_WEIGHTS
-    with transaction.atomic(), connection.cursor() as cursor:
+    # PostgreSQL: a transaction of its own, for the SET LOCAL below.
+    in_transaction = transaction.atomic() if connection.vendor == "postgresql" else nullcontext()
+    with in_transaction, connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             top = max(config.STAGE1_WEIGHTS)
             # ts_rank's weights are {D, C, B, A}: body, place, tag, title (migration 0002).

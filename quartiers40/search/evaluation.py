@@ -73,12 +73,14 @@ def queries_run(queries: list[dict], docids: dict[tuple[str, int], str]) -> list
     """Every query through the site's ranking; the run, best first, `RUN_DEPTH` deep."""
     from .models import SearchDocument
 
-    keys = dict(SearchDocument.objects.values_list("pk", "kind"))
-    objects = dict(SearchDocument.objects.values_list("pk", "object_id"))
+    keys = {
+        pk: (kind, object_id)
+        for pk, kind, object_id in SearchDocument.objects.values_list("pk", "kind", "object_id")
+    }
     run = []
     for query in queries:
         _plan, ranked, _kinds = search_rank(query["query"], filters=DocumentFilters())
         for rank, item in enumerate(ranked[:RUN_DEPTH], start=1):
-            docid = docids[(keys[item.doc_id], objects[item.doc_id])]
+            docid = docids[keys[item.doc_id]]
             run.append({"qid": query["qid"], "docid": docid, "rank": rank, "score": item.score})
     return run

@@ -70,7 +70,9 @@ def _indexed_of(document: SearchDocument) -> IndexedDocument:
     return IndexedDocument(**{column: getattr(document, column) for column in TERM_COLUMNS})
 
 
-def _document_fields(record: SearchSource, indexed: IndexedDocument) -> dict:
+def _document_fields(
+    record: SearchSource, indexed: IndexedDocument, fingerprint: str | None = None
+) -> dict:
     latitude, longitude = record.point if record.point else (None, None)
     return {
         "url": record.url[:300],
@@ -86,7 +88,7 @@ def _document_fields(record: SearchSource, indexed: IndexedDocument) -> dict:
         "longitude": longitude,
         "extra": record.extra,
         "source_updated_at": record.updated_at,
-        "fingerprint": _fingerprint(record),
+        "fingerprint": fingerprint or _fingerprint(record),
         **{column: getattr(indexed, column) for column in TERM_COLUMNS},
     }
 
@@ -168,7 +170,7 @@ def _batch_write(source: KindSource, ids: Sequence[int], report: SyncReport) -> 
                 report.unchanged[kind] += 1
                 continue
             indexed = _indexed(record)
-            fields = _document_fields(record, indexed)
+            fields = _document_fields(record, indexed, fingerprint)
             if document is None:
                 to_create.append(SearchDocument(kind=kind, object_id=object_id, **fields))
                 report.created[kind] += 1

@@ -18,8 +18,7 @@ from quartiers40.search.enums import DocumentKind, DocumentState
 from quartiers40.search.sources import kind_sources, kind_sources_for_topics
 from quartiers40.search.sources._common import plain_text, shorten
 from quartiers40.search.sources.communes import commune_code_of, commune_object_id
-from quartiers40.territories.models import Commune, QPVCommune
-from quartiers40.territories.text import search_text
+from quartiers40.territories.models import QPVCommune
 from tests.challenges.factories import ChallengeFactory
 from tests.meetings.factories import (
     ActionItemFactory,
@@ -29,6 +28,7 @@ from tests.meetings.factories import (
 )
 from tests.members.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.opportunities.factories import OpportunityFactory, PlaceFactory, SessionFactory
+from tests.opportunities.public_fixtures import commune
 from tests.projects.factories import ProjectFactory, PublishedProjectFactory
 from tests.territories.factories import GoutteDOrFactory, QPVFactory, box
 
@@ -36,19 +36,6 @@ pytestmark = pytest.mark.django_db
 
 SECRET_NAME = "Zébulon Secretname"
 SECRET_EMAIL = "zebulon.secretname@exemple.fr"
-
-
-def commune(code, name, postcodes, department, parent=""):
-    return Commune.objects.create(
-        code=code,
-        name=name,
-        kind="arrondissement-municipal" if parent else "commune-actuelle",
-        parent_code=parent,
-        postcodes=postcodes,
-        department_code=department,
-        search_name=search_text(name),
-        search_postcodes=f" {' '.join(postcodes)} ",
-    )
 
 
 @pytest.fixture

@@ -38,6 +38,7 @@ from .common import (
     challenge_query,
     kind_reason,
     organisation_place,
+    organisation_suggestion,
     place_reasons,
     project_place,
     solved_counts,
@@ -135,18 +136,7 @@ def organisations_for_challenge(
     suggestions = []
     for organisation in organisations:
         projects = projects_by_org.get(organisation.pk, [])
-        suggestion = Suggestion(
-            kind=SuggestionKind.ORGANISATION,
-            key=f"organisation:{organisation.pk}",
-            object_id=organisation.pk,
-            title=organisation.name,
-            url=organisation.get_absolute_url(),
-            subtitle=", ".join(
-                part
-                for part in (organisation.get_kind_display(), organisation.commune_name)
-                if part
-            ),
-        )
+        suggestion = organisation_suggestion(organisation, kind=SuggestionKind.ORGANISATION)
         own = hits.get(organisation.pk)
         through_projects = [project_hits[p.pk] for p in projects if p.pk in project_hits]
         best = max([own, *through_projects], key=lambda h: h.score if h else -1, default=None)

@@ -141,6 +141,21 @@ class Suggestion:
             self.score += reason.weight
 
 
+def organisation_suggestion(organisation: Organisation, *, kind: str) -> Suggestion:
+    """An organisation as a suggestion (to answer a défi, as a partner): its name, its kind
+    and its commune."""
+    return Suggestion(
+        kind=kind,
+        key=f"organisation:{organisation.pk}",
+        object_id=organisation.pk,
+        title=organisation.name,
+        url=organisation.get_absolute_url(),
+        subtitle=", ".join(
+            part for part in (organisation.get_kind_display(), organisation.commune_name) if part
+        ),
+    )
+
+
 # --- Small pieces ---------------------------------------------------------------------------
 
 

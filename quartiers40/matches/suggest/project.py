@@ -29,6 +29,7 @@ from .common import (
     cached,
     kind_reason,
     organisation_place,
+    organisation_suggestion,
     place_reasons,
     theme_labels,
     theme_reason,
@@ -163,18 +164,7 @@ def partners_for_project(project: Project, *, pilot_qpvs: Iterable[QPV] = ()) ->
             or org_place.departments & departments
         ):
             continue  # not active there
-        suggestion = Suggestion(
-            kind=SuggestionKind.PARTNER,
-            key=f"organisation:{organisation.pk}",
-            object_id=organisation.pk,
-            title=organisation.name,
-            url=organisation.get_absolute_url(),
-            subtitle=", ".join(
-                part
-                for part in (organisation.get_kind_display(), organisation.commune_name)
-                if part
-            ),
-        )
+        suggestion = organisation_suggestion(organisation, kind=SuggestionKind.PARTNER)
         suggestion.add(words_reason(hits.get(organisation.pk)))
         org_themes = {code for p in projects for code in p.themes}
         suggestion.add(theme_reason(sorted(themes & org_themes)))
