@@ -25,6 +25,8 @@ urlpatterns = [
     path("opportunites/", include("quartiers40.opportunities.urls")),
     path("recherche/", include("quartiers40.search.urls")),
     path("suggestions/", include("quartiers40.matches.urls")),
+    path("observatoire/", include("quartiers40.observatory.urls")),
+    path("donnees-ouvertes/", include("quartiers40.observatory.urls_open_data")),
     path("admin/", admin.site.urls),
 ]
 

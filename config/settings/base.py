@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "quartiers40.opportunities",
     "quartiers40.search",
     "quartiers40.matches",
+    "quartiers40.observatory",
     "quartiers40.api",
     "quartiers40.home",
 ]
