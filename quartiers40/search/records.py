@@ -2,7 +2,7 @@
 `sources` from the other apps' selectors."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,10 @@ class SearchSource:
     department_codes: tuple[str, ...] = ()
     point: tuple[float, float] | None = None  # (lat, lon)
     state: str = "active"  # DocumentState
-    status_label: str = ""  # the item's own status, in French: "Ouvert", "Résolu", "À venir"
+    # The item's own status as its French message id ("Ouvert", "Résolu", "Inscriptions jusqu'au
+    # %(date)s"): sources are built with no language active, and the label is translated when
+    # shown (`SearchHit.status_text`), with `status_date` formatted in the visitor's language.
+    status_label: str = ""
+    status_date: date | None = None
     updated_at: datetime | None = None
     extra: dict = field(default_factory=dict)  # kind-specific display data (date of a meeting…)

@@ -8,8 +8,11 @@ filters (backends.stage1), the engine ranks them again with everything it knows 
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.conf import settings
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from . import backends
 from .backends import DocumentFilters
@@ -103,6 +106,26 @@ class SearchHit:
     @property
     def kind_label(self) -> str:
         return str(DocumentKind(self.document.kind).label)
+
+    @property
+    def status_text(self) -> str:
+        """The item's status in the visitor's language (the index holds its French message id,
+        and the date it names, formatted here)."""
+        return status_display(self.document)
+
+
+def status_display(document: SearchDocument) -> str:
+    label = document.status_label
+    if not label:
+        return ""
+    text = gettext(label)
+    stamp = (document.extra or {}).get("status_date")
+    if stamp and "%(date)s" in text:
+        try:
+            text = text % {"date": date_format(date.fromisoformat(stamp), "j F Y")}
+        except (TypeError, ValueError, KeyError):
+            return label
+    return text
 
 
 @dataclass

@@ -17,6 +17,7 @@ from itertools import islice
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import translation
 
 from . import backends
 from .engine import IndexedDocument, SourceDocument, document_index, document_vocabulary
@@ -86,7 +87,11 @@ def _document_fields(
         "department_codes": list(record.department_codes),
         "latitude": latitude,
         "longitude": longitude,
-        "extra": record.extra,
+        "extra": (
+            {**record.extra, "status_date": record.status_date.isoformat()}
+            if record.status_date
+            else record.extra
+        ),
         "source_updated_at": record.updated_at,
         "fingerprint": fingerprint or _fingerprint(record),
         **{column: getattr(indexed, column) for column in TERM_COLUMNS},
@@ -148,10 +153,17 @@ def _vocabulary_add(target: tuple[Counter, Counter], indexed: IndexedDocument, s
             place_deltas[term] += sign
 
 
+def _records(source: KindSource, ids: Sequence[int]) -> list[SearchSource]:
+    """The records of `ids`, built in French whichever language the write that queued the
+    sync was made in: the index holds French (labels are French message ids)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return list(source.build(ids))
+
+
 def _batch_write(source: KindSource, ids: Sequence[int], report: SyncReport) -> None:
     """Write the documents of `ids` as their apps show them now (a missing one is gone)."""
     kind = source.kind
-    records = {record.object_id: record for record in source.build(ids)}
+    records = {record.object_id: record for record in _records(source, ids)}
     with transaction.atomic():
         existing = {
             document.object_id: document
@@ -248,7 +260,7 @@ def search_index_rebuild(
         for batch in _chunks(ids, BATCH_SIZE):
             counts: tuple[Counter, Counter] = (Counter(), Counter())
             documents = []
-            for record in source.build(batch):
+            for record in _records(source, batch):
                 indexed = _indexed(record)
                 _vocabulary_add(counts, indexed, +1)
                 documents.append(

@@ -99,3 +99,30 @@ def test_the_place_named_in_the_query_is_shown_as_the_official_list_writes_it(cl
     search_index_sync()
     page = client.get(reverse("search:results"), {"q": "atelier numerique a merignac"})
     assert "<strong>Mérignac</strong>" in page.content.decode()
+
+
+def test_a_status_is_stored_in_french_and_shown_in_the_visitor_s_language(client):
+    from datetime import date, timedelta
+
+    from django.utils import timezone, translation
+    from django.utils.formats import date_format
+
+    from quartiers40.search.models import SearchDocument
+    from tests.opportunities.factories import OpportunityFactory
+
+    deadline = timezone.localdate() + timedelta(days=30)
+    OpportunityFactory(title="Formation au code numérique", deadline=deadline)
+    with translation.override("en"):  # a write made from the English pages
+        search_index_sync(kinds=["opportunity"])
+    document = SearchDocument.objects.get(kind="opportunity")
+    assert document.status_label == "Inscriptions jusqu'au %(date)s"
+    assert date.fromisoformat(document.extra["status_date"]) == deadline
+    french = client.get(reverse("search:results"), {"q": "formation code"}).content.decode()
+    with translation.override("fr"):
+        assert f"Inscriptions jusqu&#x27;au {date_format(deadline, 'j F Y')}" in french
+    client.cookies["django_language"] = "en"
+    english = client.get(
+        reverse("search:results"), {"q": "formation code"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    with translation.override("en"):
+        assert f"Registration open until {date_format(deadline, 'j F Y')}" in english

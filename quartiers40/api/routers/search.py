@@ -101,7 +101,7 @@ def search(request: HttpRequest, filters: Query[SearchFilters]):
                 "url": request.build_absolute_uri(hit.document.url),
                 "summary": hit.document.summary,
                 "place": hit.document.place_label,
-                "status": hit.document.status_label,
+                "status": hit.status_text,
                 "state": hit.document.state,
                 "qpv_codes": hit.document.qpv_codes,
                 "commune_codes": hit.document.commune_codes,

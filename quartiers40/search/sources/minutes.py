@@ -13,7 +13,6 @@ from datetime import datetime
 from django.db.models import Max, Prefetch
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from quartiers40.meetings.models import ActionItem, Edition
@@ -62,7 +61,6 @@ class MinutesSource:
         )
         published_at = edition.minutes_published_at
         assert published_at is not None  # editions_with_public_minutes()
-        published = date_format(timezone.localtime(published_at), "j F Y")
         return SearchSource(
             kind=self.kind,
             object_id=edition.pk,
@@ -79,7 +77,8 @@ class MinutesSource:
             department_codes=where.department_codes,
             point=where.point,
             state=DocumentState.CLOSED.value,
-            status_label=_("Publié le %(date)s") % {"date": published},
+            status_label=_("Publié le %(date)s"),
+            status_date=timezone.localtime(published_at).date(),
             updated_at=updated_at,
             extra={
                 **edition_when(edition),

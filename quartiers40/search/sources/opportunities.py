@@ -13,7 +13,6 @@ from datetime import date, datetime
 
 from django.db.models import Prefetch
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from quartiers40.opportunities.enums import (
@@ -133,6 +132,11 @@ class OpportunitySource:
             point=where.point,
             state=DocumentState.CLOSED.value if over else DocumentState.ACTIVE.value,
             status_label=status_label(opportunity, over=over, today=today),
+            status_date=(
+                opportunity.deadline
+                if not over and opportunity.deadline and opportunity.deadline >= today
+                else None
+            ),
             updated_at=opportunity.last_updated_at,
             extra={"deadline": opportunity.deadline.isoformat()} if opportunity.deadline else {},
         )
@@ -146,7 +150,5 @@ def status_label(opportunity: Opportunity, *, over: bool, today: date) -> str:
     if over:
         return str(OpportunityStatus.EXPIRED.label)
     if opportunity.deadline and opportunity.deadline >= today:
-        return _("Inscriptions jusqu'au %(date)s") % {
-            "date": date_format(opportunity.deadline, "j F Y")
-        }
+        return _("Inscriptions jusqu'au %(date)s")  # the date: `status_date`
     return _("Ouverte")
