@@ -119,8 +119,11 @@ def stage1(
                 source, where = "search_fts", ""
             elif filters.on_kind_and_state_only:
                 source = "search_fts"
+                # The unary + keeps the rowid out of FTS5's plan: offered `rowid IN (…)`, FTS5
+                # runs the whole MATCH once per listed id (14 s for 35,000 opportunities and a
+                # seven-word query); as a filter on the MATCH's rows, the list is one B-tree.
                 where = (
-                    f" AND search_fts.rowid IN (SELECT d.id FROM {DOCUMENT_TABLE} d "  # noqa: S608
+                    f" AND +search_fts.rowid IN (SELECT d.id FROM {DOCUMENT_TABLE} d "  # noqa: S608
                     f"WHERE {' AND '.join(clauses)})"
                 )
             else:
