@@ -135,7 +135,7 @@ def _solve_days() -> dict[Key, int]:
         for values in rows.values_list(*fields):
             pk, posted, solved = values[:3]
             codes = [""] if placement.path is None else _codes(placement, values[3])
-            days = _days(posted, solved)
+            days = max(0.0, _days(posted, solved))
             for code in codes:
                 if (code, pk) in seen:  # a défi in two QPVs of one commune counts once
                     continue
