@@ -23,6 +23,7 @@ from .routers import (
     challenges,
     me,
     meetings,
+    observatory,
     opportunities,
     organisations,
     projects,
@@ -116,5 +117,6 @@ api.add_router("/challenges/", challenges.router)
 api.add_router("/meetings/", meetings.router)
 api.add_router("/opportunities/", opportunities.router)
 api.add_router("/search/", search.router)
+api.add_router("/observatory/", observatory.router)
 # At the root: its paths are /qpv/…, and /qpv.geojson beside them.
 api.add_router("/", territories.router)

@@ -9,3 +9,13 @@ class ObservatoryConfig(AppConfig):
 
     name = "quartiers40.observatory"
     verbose_name = _("Observatoire")
+
+    def ready(self) -> None:
+        from quartiers40.core.pagecache import topics_changed_listen
+
+        from . import sections
+        from .tasks import observatory_refresh_queue
+
+        sections.register()
+        # The figures follow the writes, as the search index and the suggestions do.
+        topics_changed_listen(observatory_refresh_queue)

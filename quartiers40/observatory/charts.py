@@ -1,0 +1,148 @@
+"""Charts rendered on the server as SVG by matplotlib (imported only when one is drawn).
+
+No pyplot (no global state, safe in a web process): a `matplotlib.figure.Figure` on the
+SVG canvas, text kept as text (`svg.fonttype: none`: small, searchable, read in the page's
+own font), no metadata, fixed ids. The SVG gets `role="img"` and `aria-labelledby` its
+figure's caption; the data table beside it is the accessible version. A chart is kept in
+the cache under the figures' version (`Refresh.version`) and the language.
+"""
+
+import io
+import re
+from collections.abc import Sequence
+
+from django.core.cache import cache
+from django.utils.html import escape
+from django.utils.translation import get_language
+
+# The site's palette (core/static/core/site.css), told apart by more than colour: the
+# table gives every number, and the legend's order is the stack's.
+COLOURS = ("#1d4e89", "#e07a1f", "#2e8b57", "#8e3b8e", "#b03a2e", "#5a6b7b", "#c9a227")
+INK = "#1f2933"
+GRID = "#d9dee3"
+CACHE_SECONDS = 24 * 3600
+_ROOT = re.compile(r"<svg\b[^>]*>", re.S)
+# What the page does not need: ids (several charts share a page: no duplicates), clipping
+# (nothing is drawn outside its axes), metadata, comments, white backgrounds, the font list
+# (the text takes the page's font), and the spaces of the path data.
+_SHRINK = (
+    (re.compile(r"<metadata>.*?</metadata>", re.S), ""),
+    (re.compile(r"<!--.*?-->", re.S), ""),
+    (re.compile(r"<clipPath\b.*?</clipPath>", re.S), ""),
+    (re.compile(r'\s(?:id|clip-path)="[^"]*"'), ""),
+    (re.compile(r"font-family:[^;\"]*;?\s*"), ""),
+    (re.compile(r'\s*transform="rotate\(-?0 [^"]*\)"'), ""),
+    (re.compile(r"(\d+\.\d)\d+"), r"\1"),
+    (re.compile(r"\s*\n\s*"), " "),
+    (re.compile(r">\s+<"), "><"),
+    (re.compile(r'<path d="[^"]*" style="fill: #ffffff"/>'), ""),
+    (re.compile(r"<g/>"), ""),
+    (re.compile(r"<g></g>"), ""),
+    (re.compile(r"<g></g>"), ""),
+)
+
+
+def _svg_root(svg: str, *, labelledby: str) -> str:
+    """Keep the <svg> element only, sized by its viewBox, named by the caption."""
+    svg = svg[svg.index("<svg") :]
+    root = _ROOT.match(svg)
+    assert root is not None
+    view_box = re.search(r'viewBox="([^"]+)"', root.group(0))
+    attributes = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{view_box.group(1) if view_box else ""}"'
+        f' role="img" aria-labelledby="{escape(labelledby)}" class="chart-svg">'
+    )
+    svg = attributes + svg[root.end() :]
+    for pattern, replacement in _SHRINK:
+        svg = pattern.sub(replacement, svg)
+    return svg.strip()
+
+
+def bar_chart_svg(
+    *,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[int]]],
+    labelledby: str,
+    width: float = 6.4,
+    height: float = 2.6,
+) -> str:
+    """Bars per label (the quarters), stacked by series (the dimensions), as SVG text."""
+    from matplotlib import rc_context
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    settings = {
+        "svg.fonttype": "none",
+        "svg.hashsalt": "quartiers40",
+        "font.family": "sans-serif",
+        "font.size": 9,
+        "axes.edgecolor": GRID,
+        "axes.labelcolor": INK,
+        "xtick.color": INK,
+        "ytick.color": INK,
+        "path.simplify": True,
+    }
+    with rc_context(settings):
+        figure = Figure(figsize=(width, height), dpi=72)
+        FigureCanvasSVG(figure)
+        axes = figure.add_subplot()
+        positions = list(range(len(labels)))
+        bottoms = [0] * len(labels)
+        drawn = [(name, list(values)) for name, values in series if any(values)]
+        for index, (name, values) in enumerate(drawn):
+            axes.bar(
+                positions,
+                values,
+                bottom=bottoms,
+                width=0.7,
+                color=COLOURS[index % len(COLOURS)],
+                label=name,
+                linewidth=0,
+                clip_on=False,
+            )
+            bottoms = [bottom + value for bottom, value in zip(bottoms, values, strict=True)]
+        axes.set_xticks(positions, labels)
+        axes.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True, min_n_ticks=1))
+        axes.set_ylim(0, max(max(bottoms, default=0), 1))
+        axes.grid(axis="y", color=GRID, linewidth=0.6)
+        axes.set_axisbelow(True)
+        for side in ("top", "right", "left"):
+            axes.spines[side].set_visible(False)
+        axes.tick_params(length=0)
+        if len(drawn) > 1:
+            axes.legend(
+                loc="upper left",
+                bbox_to_anchor=(1.0, 1.0),
+                frameon=False,
+                reverse=True,
+                handlelength=1,
+            )
+        figure.tight_layout(pad=0.3)
+        buffer = io.StringIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return _svg_root(buffer.getvalue(), labelledby=labelledby)
+
+
+def chart_cached(key: str, version: str, build) -> str:
+    """`build()` once per figures' version, language and chart."""
+    cache_key = f"observatory:chart:{version}:{get_language()}:{key}"
+    svg = cache.get(cache_key)
+    if svg is None:
+        svg = build()
+        cache.set(cache_key, svg, CACHE_SECONDS)
+    return svg
+
+
+def block_chart_svg(block, *, scope_slug: str, version: str) -> str:
+    """A dashboard block's trend: its total per quarter, stacked by dimension."""
+    labels = [quarter.label for quarter in block.quarters]
+    if block.lines:
+        series = [(line.label, [cell.drawn for cell in line.trend]) for line in block.lines]
+    else:
+        series = [(block.title, [cell.drawn for cell in block.trend])]
+    return chart_cached(
+        f"{scope_slug}:{block.metric}",
+        version,
+        lambda: bar_chart_svg(labels=labels, series=series, labelledby=block.chart_id + "-titre"),
+    )
