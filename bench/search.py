@@ -707,7 +707,7 @@ def database_size() -> dict:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             sizes = {}
-            for table in tables:
+            for table in [*tables, "search_rank"]:
                 cursor.execute("SELECT pg_total_relation_size(%s)", [table])
                 sizes[table] = cursor.fetchone()[0]
             cursor.execute("SELECT pg_database_size(current_database())")
@@ -902,6 +902,7 @@ def _matching(query) -> dict:
     table = backends.DOCUMENT_TABLE
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            table = backends.RANK_TABLE
             cursor.execute(
                 f"SELECT count(*) FROM {table} d WHERE d.search_vector @@ "  # noqa: S608
                 f"to_tsquery('simple', %s){extra}",
