@@ -181,6 +181,17 @@ EMAIL_RETRY_DELAYS = (60, 5 * 60, 30 * 60, 2 * 3600)
 # task backend (a sync queued after each change of public content).
 SEARCH_TASK_BACKEND = env("SEARCH_TASK_BACKEND", "default")
 SEARCH_INDEX_FOLLOWS_WRITES = env_bool("SEARCH_INDEX_FOLLOWS_WRITES", True)
+# The observatory's figures (quartiers40/observatory) are recomputed after each burst of
+# writes through this task backend (empty: the search's), and nightly by the cron.
+OBSERVATORY_TASK_BACKEND = env("OBSERVATORY_TASK_BACKEND", "")
+OBSERVATORY_FOLLOWS_WRITES = env_bool("OBSERVATORY_FOLLOWS_WRITES", True)
+
+# The open-data catalogue (/donnees-ouvertes/): how long the sizes and update dates of its
+# datasets are kept at most (a write to a dataset's topic drops them at once), and a contact
+# address for each dataset of the DCAT catalogue (empty: none).
+OPEN_DATA_STATS_SECONDS = int(env("OPEN_DATA_STATS_SECONDS", "3600"))
+OPEN_DATA_CONTACT_EMAIL = env("OPEN_DATA_CONTACT_EMAIL")
+
 # Optional embeddings for the search (search/clients/embeddings.py): an OpenAI-compatible
 # /v1/embeddings endpoint such as Albert API's (https://albert.api.etalab.gouv.fr/v1).
 # Empty: off, and the search ranks on words alone.

@@ -32,3 +32,6 @@ MAP_TILE_ATTRIBUTION = ""
 PUBLIC_PAGE_CACHE_SECONDS = 600
 # The search index follows writes at once (after commit), so a test reads fresh results.
 SEARCH_TASK_BACKEND = "immediate"
+# The observatory's full recomputation does not follow every write of every test (its own
+# tests turn it on).
+OBSERVATORY_FOLLOWS_WRITES = False

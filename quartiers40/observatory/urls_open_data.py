@@ -29,4 +29,16 @@ urlpatterns = [
     _file("rencontres.json", "editions_json", "rencontres", "json"),
     _file("actions-de-suivi.csv", "action_items_csv", "actions-de-suivi", "csv"),
     _file("actions-de-suivi.json", "action_items_json", "actions-de-suivi", "json"),
+    _file(
+        "observatoire-qpv-trimestre.csv",
+        "observatory_figures_csv",
+        "observatoire-qpv-trimestre",
+        "csv",
+    ),
+    _file(
+        "observatoire-qpv-trimestre.json",
+        "observatory_figures_json",
+        "observatoire-qpv-trimestre",
+        "json",
+    ),
 ]

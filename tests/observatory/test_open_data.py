@@ -22,8 +22,16 @@ from quartiers40.meetings.enums import EditionStatus
 from quartiers40.meetings.models import ActionItem, Edition
 from quartiers40.members.enums import OrganisationStatus, Role
 from quartiers40.members.models import Organisation
-from quartiers40.observatory.open_data import archive, dcat, meetings, organisations, stats
+from quartiers40.observatory.open_data import (
+    archive,
+    dcat,
+    figures,
+    meetings,
+    organisations,
+    stats,
+)
 from quartiers40.observatory.open_data.registry import DATASETS, LICENCE, dataset_get
+from quartiers40.observatory.services import observatory_recompute
 from quartiers40.projects.models import Project
 from quartiers40.territories.models import QPV
 from tests.challenges.factories import ChallengeFactory
@@ -132,6 +140,7 @@ def world(settings):
     )
     with_draft = ActionItemFactory(edition=past, project=draft, owner_organisation=carrier)
     with_project = ActionItemFactory(edition=past, project=project, owner_organisation=carrier)
+    observatory_recompute()  # the observatory's figures per QPV and quarter
     return {
         "carrier": carrier,
         "project": project,
@@ -156,8 +165,9 @@ def _frictionless():
         (organisations.SCHEMA_PATH, organisations.table_schema),
         (meetings.EDITIONS_SCHEMA_PATH, meetings.editions_table_schema),
         (meetings.ACTION_ITEMS_SCHEMA_PATH, meetings.action_items_table_schema),
+        (figures.SCHEMA_PATH, figures.table_schema),
     ],
-    ids=["organisations", "editions", "action-items"],
+    ids=["organisations", "editions", "action-items", "observatory-figures"],
 )
 def test_schema_files_are_the_generated_schemas(path, schema):
     assert json.loads((BASE_DIR / path).read_text(encoding="utf-8")) == schema()
@@ -494,3 +504,70 @@ def test_jsonld_with_a_contact_point(client, settings):
     assert node["dcat:contactPoint"]["vcard:hasEmail"] == {
         "@id": "mailto:donnees@quartiers40.example"
     }
+
+
+# --- The observatory's figures per QPV and quarter -------------------------------------
+
+
+def test_figures_per_qpv_and_quarter_keep_the_small_count_rule(client, tmp_path):
+    """A count about people under 5 reads « moins de 5 » (a missing value of the schema), a
+    count that is not about people stays a number; the file validates."""
+    frictionless = _frictionless()
+    from quartiers40.observatory.enums import Metric
+    from quartiers40.observatory.models import Figure, Refresh
+
+    QPV.objects.create(code="QN09301M", name="Franc-Moisin", department_code="93")
+    Refresh.objects.create(version="v1", finished_at=timezone.now(), duration_ms=10, rows=3)
+    Figure.objects.bulk_create(
+        [
+            Figure(
+                scope_kind="qpv",
+                scope_code="QN09301M",
+                period="2026-t4",
+                metric=Metric.INTERESTS,
+                dimension="",
+                value=3,
+            ),
+            Figure(
+                scope_kind="qpv",
+                scope_code="QN09301M",
+                period="2026-t4",
+                metric=Metric.PROJECTS_STAGE,
+                dimension="",
+                value=2,
+            ),
+            Figure(
+                scope_kind="qpv",
+                scope_code="QN09301M",
+                period="",
+                metric=Metric.PROJECTS_STAGE,
+                dimension="",
+                value=7,
+            ),
+            Figure(
+                scope_kind="department",
+                scope_code="93",
+                period="2026-t4",
+                metric=Metric.PROJECTS_STAGE,
+                dimension="",
+                value=9,
+            ),
+        ]
+    )
+    response = client.get("/donnees-ouvertes/observatoire-qpv-trimestre.csv")
+    text = response.content.decode("utf-8")
+    lines = text.splitlines()
+    assert lines[0] == ",".join(figures.COLUMN_NAMES)
+    assert len(lines) == 3  # the QPV's two figures of the quarter; no all-time, no department
+    assert ",interests," in lines[1] and ",total,moins de 5,true," in lines[1]
+    assert "Franc-Moisin,2026-t4,2026-10-01,projects_stage," in lines[2]
+    assert ",total,2,false," in lines[2]
+    (tmp_path / "data.csv").write_text(text, encoding="utf-8")
+    schema = frictionless.Schema.from_descriptor(figures.table_schema())
+    report = frictionless.validate(
+        frictionless.Resource(path="data.csv", basepath=str(tmp_path), schema=schema)
+    )
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    rows = client.get("/donnees-ouvertes/observatoire-qpv-trimestre.json").json()
+    assert [row["value"] for row in rows] == ["moins de 5", 2]
+    assert rows[0]["small_count"] is True

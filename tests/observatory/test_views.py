@@ -153,6 +153,7 @@ def test_coverage_lists_the_qpvs_with_nothing_and_where_defis_wait(client, compu
 def test_figures_follow_a_write_through_the_task(
     client, territory, settings, django_capture_on_commit_callbacks
 ):
+    settings.OBSERVATORY_FOLLOWS_WRITES = True
     settings.OBSERVATORY_TASK_BACKEND = "immediate"
     observatory_recompute()
     before = client.get("/observatoire/qpv/QN09312M/")
@@ -184,6 +185,7 @@ def test_a_burst_of_writes_queues_one_refresh(
 
     from quartiers40.core.pagecache import cache_version_bump
 
+    settings.OBSERVATORY_FOLLOWS_WRITES = True
     settings.OBSERVATORY_TASK_BACKEND = "default"
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(5):

@@ -25,7 +25,7 @@ from quartiers40.challenges import exports as challenge_exports
 from quartiers40.opportunities import exports as opportunity_exports
 from quartiers40.projects import exports as project_exports
 
-from . import meetings, organisations
+from . import figures, meetings, organisations
 
 LICENCE = {
     "title": "Licence Ouverte / Open Licence version 2.0",
@@ -306,6 +306,39 @@ def _organisations() -> Dataset:
     )
 
 
+def _observatory_figures() -> Dataset:
+    return Dataset(
+        key="observatoire-qpv-trimestre",
+        title=_("Chiffres de l'observatoire par quartier prioritaire et par trimestre"),
+        description=_(
+            "Ce que l'IA apporte à chaque quartier prioritaire, trimestre par trimestre : "
+            "membres qui y agissent, projets, défis et leur résolution, opportunités et "
+            "intérêts reçus, rencontres et participation, actions de suivi, suggestions. Les "
+            "nombres de personnes inférieurs à 5 ne sont jamais publiés."
+        ),
+        schema_path=figures.SCHEMA_PATH,
+        modified_column="computed_at",
+        topics=("observatory",),
+        keywords=("observatoire", "indicateurs", "QPV", "politique de la ville"),
+        distributions=(
+            Distribution(
+                "csv",
+                FORMATS["csv"],
+                "open_data:observatory_figures_csv",
+                "observatoire-qpv-trimestre.csv",
+                figures.figures_csv,
+            ),
+            Distribution(
+                "json",
+                FORMATS["json"],
+                "open_data:observatory_figures_json",
+                "observatoire-qpv-trimestre.json",
+                lambda: json_text(figures.figures_json()),
+            ),
+        ),
+    )
+
+
 DATASETS: tuple[Dataset, ...] = (
     _projects(),
     _challenges(),
@@ -313,11 +346,7 @@ DATASETS: tuple[Dataset, ...] = (
     _editions(),
     _action_items(),
     _organisations(),
-    # The observatory's figures per QPV and quarter go here (added by the lead):
-    # Dataset(key="observatoire-qpv-trimestre", …,
-    #         schema_path="docs/schemas/observatory-qpv-quarter.schema.json",
-    #         distributions=(Distribution("csv", FORMATS["csv"], "observatory:figures_qpv_csv",
-    #                                     "observatoire-qpv-trimestre.csv", <its builder>),)),
+    _observatory_figures(),
 )
 
 

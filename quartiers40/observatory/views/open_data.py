@@ -30,7 +30,7 @@ def _file(body: str | bytes, content_type: str, filename: str) -> HttpResponse:
 
 
 @require_GET
-@public_page_cache(depends=PUBLIC_TOPICS)
+@public_page_cache(depends=(*PUBLIC_TOPICS, "observatory"))
 def catalogue(request):
     figures = stats.catalogue_stats()
     datasets = [
@@ -61,7 +61,7 @@ def catalogue(request):
 
 
 @require_GET
-@public_page_cache(depends=PUBLIC_TOPICS)
+@public_page_cache(depends=(*PUBLIC_TOPICS, "observatory"))
 def catalogue_jsonld(request):
     payload = dcat.catalogue_jsonld(stats.catalogue_stats())
     body = json.dumps(payload, ensure_ascii=False, indent=1)
