@@ -38,6 +38,7 @@ demo-data: migrate ## Load the QPV and commune reference data and the fictional 
 	$(MANAGE) load_demo --qpv-source "$(QPV_SOURCE)"
 	$(MANAGE) import_communes "$(COMMUNES_SOURCE)"
 	$(MANAGE) search_reindex
+	$(MANAGE) observatory_refresh
 
 run: demo-data ## Set everything up and serve on http://127.0.0.1:8000
 	@$(MANAGE) demo_accounts

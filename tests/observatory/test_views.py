@@ -68,6 +68,11 @@ def test_department_dashboard_shows_the_figures_their_charts_and_tables(client, 
         assert f'id="{target}"' in html
     ids = re.findall(r'\sid="([^"]+)"', html)
     assert len(ids) == len(set(ids))
+    # Colours as presentation attributes: the Content-Security-Policy blocks inline styles
+    # (every bar was drawn black).
+    drawn = "".join(re.findall(r"<svg .*?</svg>", html, flags=re.S))
+    assert "style=" not in drawn and "<style" not in drawn
+    assert 'fill="#1d4e89"' in drawn
     assert "<script" not in re.sub(r'<script id="[^"]+" type="application/json">', "", html)
     # The table behind each chart.
     assert "Les chiffres par trimestre" in page
