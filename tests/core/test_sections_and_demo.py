@@ -20,6 +20,7 @@ def test_every_app_registers_its_sections_in_order():
         "projects",
         "challenges",
         "opportunities",
+        "observatory",
     ]
     assert [s.key for s in sections_registered(ORGANISATION_PAGE)] == [
         "projects",
@@ -31,6 +32,7 @@ def test_every_app_registers_its_sections_in_order():
         "meetings",
         "projects",
         "challenges",
+        "observatory",
     ]
 
 
