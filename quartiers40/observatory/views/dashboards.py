@@ -41,11 +41,7 @@ def _scope_or_404(kind: str, code: str) -> selectors.Scope:
 def dashboard(request: HttpRequest, kind: str, code: str = "") -> HttpResponse:
     scope = _scope_or_404(kind, code)
     board = selectors.dashboard_get(scope)
-    charts = {
-        block.metric: block_chart_svg(block, scope_slug=scope.slug, version=board.version)
-        for block in board.blocks.values()
-        if block.any
-    }
+    charts = {block.metric: block_chart_svg(block) for block in board.blocks.values() if block.any}
     sections = [
         (key, title, [(block, charts.get(block.metric, "")) for block in blocks])
         for key, title, blocks in board.sections
