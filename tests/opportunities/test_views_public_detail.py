@@ -355,13 +355,33 @@ def test_interest_is_rate_limited_per_address(client, training, settings):
     assert OpportunityInterest.objects.count() == 2
 
 
-def test_interest_needs_the_csrf_token(training):
+def test_a_signed_in_interest_needs_the_csrf_token(training):
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
+    client.force_login(UserFactory())
     response = client.post(_interest(training), {"name": "Awa", "phone": "0600000000"})
     assert response.status_code == 403
     assert not OpportunityInterest.objects.exists()
+
+
+def test_a_guest_s_interest_form_carries_no_token_and_the_page_is_cached(training):
+    """The page served to every anonymous visitor holds no token bound to one of them; a
+    guest's form is accepted without one (its rate limit still holds)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(training.get_absolute_url())
+    assert "csrfmiddlewaretoken" not in page.content.decode()
+    assert 'action="' + _interest(training) + '"' in page.content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(training.get_absolute_url())
+    assert again.content == page.content and len(queries) == 0
+    response = client.post(_interest(training), {"name": "Awa", "phone": "0600000000"})
+    assert response.status_code == 302
+    assert OpportunityInterest.objects.count() == 1
 
 
 # --- The short list ------------------------------------------------------------------------

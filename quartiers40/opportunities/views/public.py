@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from quartiers40.core.forms import form_errors_apply
@@ -365,7 +366,10 @@ def _interest_initial(user) -> dict:
 
 
 @require_GET
+@public_page_cache(depends=("opportunities", "territories", "members"))
 def detail(request, slug: str):
+    """The opportunity's page; for anonymous visitors from the shared cache (its interest
+    form carries no CSRF token for them: see `interest`)."""
     opportunity = _visible_opportunity(request, slug)
     context = _detail_context(request, opportunity)
     if context["can_interest"]:
@@ -380,10 +384,23 @@ def _interest_rate_limited(request):
     return rate_limit_check(request, (INTEREST_RATE_SCOPE, client_ip(request)))
 
 
-@require_http_methods(["GET", "POST"])
+@csrf_exempt
 def interest(request, slug: str):
     """A message to the provider (her contact in it), or the provider's own ways for an
-    imported item. A mediator registers a person with her consent (`?pour=autre`)."""
+    imported item. A mediator registers a person with her consent (`?pour=autre`).
+
+    A signed-in person's form is checked against CSRF as everywhere. A guest's form, on the
+    opportunity's cached public page, carries no token (a token bound to one visitor cannot
+    be in a page served to all): a forged one could only send to the provider a name and an
+    address its author typed, which its author can send directly anyway, within the same
+    rate limit per connection."""
+    if request.user.is_authenticated:
+        return _interest_signed_in(request, slug)
+    return _interest(request, slug)
+
+
+@require_http_methods(["GET", "POST"])
+def _interest(request, slug: str):
     opportunity = _visible_opportunity(request, slug)
     context = _detail_context(request, opportunity)
     on_behalf = (request.POST or request.GET).get("pour") == "autre"
@@ -433,6 +450,9 @@ def interest(request, slug: str):
                 url = reverse("opportunities:interest", kwargs={"slug": opportunity.slug})
                 return redirect(f"{url}?{urlencode(query)}")
     return render(request, "opportunities/interest.html", context)
+
+
+_interest_signed_in = csrf_protect(_interest)
 
 
 # --- A mediator's short list --------------------------------------------------------------
