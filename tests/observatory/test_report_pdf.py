@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the fixtures `report` and `petit_dej` come from test_report.py
 """The report's PDF: tagged, titled, in French, under 2 MB, rendered to PNG by poppler's
 `pdftoppm` (page 1 kept in /tmp to be looked at), built once and then read from its file."""
 
@@ -27,7 +28,7 @@ PAGE_ONE = Path(tempfile.gettempdir()) / "rapport-2025-t4-page1.png"
 
 
 @pytest.fixture
-def published(report):  # noqa: F811
+def published(report):
     coordinator = CoordinatorFactory()
     report_editorial_update(
         report=report,
