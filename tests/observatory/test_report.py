@@ -259,3 +259,21 @@ def test_quarter_dates_are_in_the_report(report):
     taken = report_view(report).taken_at
     assert isinstance(taken, datetime) and timezone.is_aware(taken)
     assert re.fullmatch(r"\d{4}-t[1-4]", report.quarter)
+
+
+def test_a_busy_quarter_lists_its_first_ones_and_says_how_many_more(petit_dej, monkeypatch):
+    from quartiers40.observatory.reports import selectors
+
+    monkeypatch.setattr(selectors, "LISTED", 1)
+    observatory_recompute()
+    report = report_draft(T4_2025).report
+    view = report_view(report)
+    assert len(view.projects) == 1 and view.projects_more == 1
+    assert len(view.challenges_solved) == 1 and view.challenges_more == 0
+    coordinator = CoordinatorFactory()
+    report_editorial_update(report=report, actor=coordinator, editorial="Bonjour.")
+    report_publish(report=report, actor=coordinator)
+    from django.test import Client
+
+    page = Client().get("/observatoire/rapports/2025-t4/").content.decode()
+    assert "Et 1 autre nouveau projet." in page and 'href="/projets/"' in page

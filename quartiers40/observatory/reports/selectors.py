@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -72,6 +72,8 @@ CHART_METRICS = (
 # The charts show the quarter and the four before it (a year ago included); the snapshot
 # keeps the dashboard's eight.
 CHART_QUARTERS = 5
+# A busy quarter lists its first ones, and says how many more (its page links to them).
+LISTED = 30
 RESULTS_SHOWN = 600  # characters of a project's results in the report
 
 
@@ -194,14 +196,22 @@ def _action(item, today) -> dict[str, Any]:
     }
 
 
-def _challenges_solved(quarter: Quarter) -> list[dict[str, Any]]:
-    challenges = _within(
+def _solved_in(quarter: Quarter) -> QuerySet[Challenge]:
+    return _within(
         Challenge.objects.visible().filter(status=ChallengeStatus.SOLVED),
         "status_changed_at",
         quarter,
-    ).select_related("outcome_project")
+    )
+
+
+def _published_in(quarter: Quarter) -> QuerySet[Project]:
+    return _within(Project.objects.published(), "published_at", quarter)
+
+
+def _challenges_solved(quarter: Quarter) -> list[dict[str, Any]]:
+    challenges = _solved_in(quarter).select_related("outcome_project")
     found = []
-    for challenge in challenges.order_by("status_changed_at", "pk"):
+    for challenge in challenges.order_by("status_changed_at", "pk")[:LISTED]:
         project = challenge.outcome_project
         found.append(
             {
@@ -222,9 +232,7 @@ def _challenges_solved(quarter: Quarter) -> list[dict[str, Any]]:
 
 
 def _projects(quarter: Quarter) -> list[dict[str, Any]]:
-    projects = _within(Project.objects.published(), "published_at", quarter).select_related(
-        "carrier"
-    )
+    projects = _published_in(quarter).select_related("carrier")
     return [
         {
             "title": project.title,
@@ -234,7 +242,10 @@ def _projects(quarter: Quarter) -> list[dict[str, Any]]:
             "published_at": _iso(project.published_at),
             "results": _shortened(project.results),
         }
-        for project in projects.order_by("published_at", "pk")
+        # Those with results first: "what they achieved".
+        for project in projects.annotate(
+            no_results=Case(When(results="", then=Value(1)), default=Value(0))
+        ).order_by("no_results", "published_at", "pk")[:LISTED]
     ]
 
 
@@ -267,7 +278,9 @@ def report_snapshot(quarter: Quarter) -> dict[str, Any]:
         **_key_figures(quarter),
         "petit_dej": _petit_dej(quarter),
         "challenges_solved": _challenges_solved(quarter),
+        "challenges_solved_count": _solved_in(quarter).count(),
         "projects": _projects(quarter),
+        "projects_count": _published_in(quarter).count(),
         "opportunities": _opportunities(quarter),
         "coverage": {"empty": empty, "total": total},
     }
@@ -353,6 +366,8 @@ class ReportView:
     projects: list[dict[str, Any]]
     opportunities: dict[str, observatory.Cell]
     coverage: dict[str, int]
+    challenges_more: int
+    projects_more: int
     taken_at: datetime | None
     figures_computed_at: datetime | None
     extra: dict[str, Any] = field(default_factory=dict)
@@ -513,6 +528,11 @@ def report_view(report: QuarterlyReport) -> ReportView:
             for name in ("received", "contacted", "started")
         },
         coverage=snapshot.get("coverage", {"empty": 0, "total": 0}),
+        challenges_more=max(
+            0,
+            snapshot.get("challenges_solved_count", 0) - len(snapshot.get("challenges_solved", [])),
+        ),
+        projects_more=max(0, snapshot.get("projects_count", 0) - len(snapshot.get("projects", []))),
         taken_at=_moment(snapshot.get("taken_at")),
         figures_computed_at=_moment(snapshot.get("figures_computed_at")),
     )
