@@ -16,7 +16,11 @@ one department's through the Django test Client with the page cache off (charts 
 the figures' version, as in production): the first answer (charts drawn) and p50/p95 of
 BENCH_OBSERVATORY_REPEAT more (default 30).
 
-Targets: recomputation under 60 s, p95 of each dashboard under 100 ms. Exit 1 if missed.
+Then the quarterly report of the quarter just ended: its drafting (the snapshot of the
+figures and the apps' rows) and one build of its PDF (WeasyPrint, charts included).
+
+Targets: recomputation under 60 s, p95 of each dashboard under 100 ms, the report's PDF
+built in under 30 s and under 2 MB. Exit 1 if missed.
 """
 
 import os
@@ -36,6 +40,8 @@ OBJECTS = int(os.environ.get("BENCH_OBSERVATORY_OBJECTS", "100000"))
 REPEAT = int(os.environ.get("BENCH_OBSERVATORY_REPEAT", "30"))
 TARGET_RECOMPUTE_S = 60.0
 TARGET_P95_MS = 100.0
+TARGET_PDF_S = 30.0
+TARGET_PDF_BYTES = 2 * 1024 * 1024
 POSTGRES_ADMIN_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
 )
@@ -351,7 +357,32 @@ def run_one(database_url: str, label: str) -> bool:
             f"{size / 1024:.0f} KB"
         )
         ok = ok and p95 < TARGET_P95_MS
-    return ok
+    return _report(label) and ok
+
+
+def _report(label: str) -> bool:
+    """The quarterly report of the quarter just ended: drafted, then its PDF built once."""
+    from django.conf import settings
+
+    from quartiers40.observatory.reports.pdf import report_pdf_build
+    from quartiers40.observatory.reports.services import quarter_just_ended, report_draft
+
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="q40-bench-media-")
+    quarter = quarter_just_ended()
+    began = time.perf_counter()
+    report = report_draft(quarter).report
+    drafted = time.perf_counter() - began
+    snapshot = report.snapshot
+    began = time.perf_counter()
+    content = report_pdf_build(report)
+    built = time.perf_counter() - began
+    print(
+        f"[{label}] report {quarter.slug}: drafted in {drafted:.2f} s "
+        f"({len(snapshot['petit_dej'])} petit déj, {len(snapshot['challenges_solved'])} défis "
+        f"solved, {len(snapshot['projects'])} projects); PDF built in {built:.2f} s, "
+        f"{len(content) / 1024:.0f} KB"
+    )
+    return built < TARGET_PDF_S and len(content) < TARGET_PDF_BYTES
 
 
 def _postgres_database() -> str | None:
@@ -384,7 +415,8 @@ def main() -> int:
     print(f"machine: {machine()}")
     print(
         f"targets: recomputation < {TARGET_RECOMPUTE_S:.0f} s, "
-        f"dashboards p95 < {TARGET_P95_MS:.0f} ms"
+        f"dashboards p95 < {TARGET_P95_MS:.0f} ms, report PDF < {TARGET_PDF_S:.0f} s "
+        f"and < {TARGET_PDF_BYTES // (1024 * 1024)} MB"
     )
     status = 0
     for label in wanted:

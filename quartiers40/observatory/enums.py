@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from quartiers40.core.workflows import Transition, Workflow
+
 
 class ScopeKind(models.TextChoices):
     NATIONAL = "national", _("France entière")
@@ -50,3 +52,31 @@ class SuggestionResult(models.TextChoices):
 
 # The dimension of a figure whose own value is empty ("type d'IA" not given).
 UNSPECIFIED = "unspecified"
+
+
+# --- the quarterly impact report ----------------------------------------------------------
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    PUBLISHED = "published", _("Publié")
+
+
+REPORT_WORKFLOW = Workflow(
+    name="quarterly_report",
+    title="Quarterly impact reports",
+    field="status",
+    states=ReportStatus,
+    initial=(ReportStatus.DRAFT,),
+    invalid_message=_("Cette action n'est pas possible pour un rapport « %(status)s »."),
+    transitions=(
+        Transition(
+            "publish",
+            sources={ReportStatus.DRAFT},
+            target=ReportStatus.PUBLISHED,
+            who="quartiers40.observatory.reports.permissions.can_publish_report",
+            log="quarterly_report_published",
+            description="The coordination team publishes the drafted report with its editorial.",
+        ),
+    ),
+)

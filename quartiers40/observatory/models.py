@@ -62,3 +62,7 @@ class Refresh(models.Model):
 
     def __str__(self) -> str:
         return f"{self.finished_at:%Y-%m-%d %H:%M} ({self.rows} lignes)"
+
+
+# The quarterly report lives in its own package; imported here so that Django finds it.
+from .reports.models import QuarterlyReport  # noqa: E402, F401

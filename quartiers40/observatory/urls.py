@@ -37,3 +37,24 @@ for prefix, kind in _SCOPES:
             name=f"{kind}_csv",
         ),
     ]
+
+# The quarterly impact report (reports/): the archive, a report's page and PDF at stable
+# addresses, and the coordination team's editorial form.
+from django.urls import re_path  # noqa: E402
+
+from .reports import views as reports  # noqa: E402
+
+_QUARTER = r"(?P<quarter>\d{4}-t[1-4])"
+urlpatterns += [
+    path("rapports/", reports.report_list, name="reports"),
+    path("rapports/preparer/", reports.report_prepare, name="report_prepare"),
+    re_path(rf"^rapports/{_QUARTER}/$", reports.report_detail, name="report"),
+    re_path(rf"^rapports/{_QUARTER}\.pdf$", reports.report_pdf, name="report_pdf"),
+    re_path(rf"^rapports/{_QUARTER}/modifier/$", reports.report_edit, name="report_edit"),
+    re_path(rf"^rapports/{_QUARTER}/publier/$", reports.report_publish, name="report_publish"),
+    re_path(
+        rf"^rapports/{_QUARTER}/chiffres/$",
+        reports.report_figures_retake,
+        name="report_figures_retake",
+    ),
+]
