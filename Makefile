@@ -53,6 +53,7 @@ worker: install ## Run the background worker alone (production: one or more of t
 
 # The business layer that mypy checks (with django-stubs): services, selectors, permissions.
 MYPY_FILES = $(sort $(wildcard quartiers40/*/services.py quartiers40/*/services/*.py \
+	quartiers40/*/*/services.py quartiers40/*/*/selectors.py quartiers40/*/*/permissions.py \
 	quartiers40/*/selectors.py quartiers40/*/selectors/*.py quartiers40/*/permissions.py \
 	quartiers40/core/*.py))
 

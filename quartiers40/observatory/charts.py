@@ -187,7 +187,13 @@ def block_chart_svg(block) -> str:
         series = [(line.label, [cell.drawn for cell in line.trend]) for line in block.lines]
     else:
         series = [(block.title, [cell.drawn for cell in block.trend])]
-    labelledby = block.chart_id + "-titre"
+    return bar_chart_cached(labels=labels, series=series, labelledby=block.chart_id + "-titre")
+
+
+def bar_chart_cached(
+    *, labels: Sequence[str], series: Sequence[tuple[str, Sequence[int]]], labelledby: str
+) -> str:
+    """`bar_chart_svg`, drawn once for what it shows (the dashboards and the report)."""
     shown = json.dumps([get_language(), labels, series, labelledby], ensure_ascii=False)
     return chart_cached(
         hashlib.sha256(shown.encode()).hexdigest(),

@@ -38,7 +38,7 @@ from quartiers40.projects.enums import ProjectStatus, Stage
 from quartiers40.projects.models import Project
 
 from .. import selectors as observatory
-from ..charts import bar_chart_svg, chart_cached
+from ..charts import bar_chart_cached
 from ..enums import ActionState, Metric, ReportStatus, ScopeKind
 from ..figures import ABOUT_PEOPLE
 from ..models import TOTAL
@@ -388,7 +388,7 @@ def _cells(values: list[int], people: bool) -> list[observatory.Cell]:
     return [observatory.Cell(value, people) for value in values]
 
 
-def _chart(report_key: str, quarters: list[Quarter], figure: dict[str, Any]) -> ReportChart:
+def _chart(quarters: list[Quarter], figure: dict[str, Any]) -> ReportChart:
     shown = slice(-CHART_QUARTERS, None)
     quarters = quarters[shown]
     figure = {
@@ -406,15 +406,11 @@ def _chart(report_key: str, quarters: list[Quarter], figure: dict[str, Any]) -> 
     lines = [(label, cells) for label, cells in lines if any(cell.value for cell in cells)]
     totals = _cells(figure["trend"], people)
     chart_id = f"rapport-{metric.replace('_', '-')}"
-    labels = [quarter.label for quarter in quarters]
+    labels = [quarter.label.replace(" ", "\n", 1) for quarter in quarters]
     series = [(label, [cell.drawn for cell in cells]) for label, cells in lines] or [
         (title, [cell.drawn for cell in totals])
     ]
-    svg = chart_cached(
-        f"report:{report_key}:{metric}",
-        report_key,
-        lambda: bar_chart_svg(labels=labels, series=series, labelledby=chart_id + "-titre"),
-    )
+    svg = bar_chart_cached(labels=labels, series=series, labelledby=chart_id + "-titre")
     rows = [
         (quarter.label, [cells[index] for _label_, cells in lines], totals[index])
         for index, quarter in enumerate(quarters)
@@ -481,7 +477,6 @@ def report_view(report: QuarterlyReport) -> ReportView:
     """The report as its page and its PDF show it, from its snapshot alone."""
     snapshot = report.snapshot or {}
     quarter = report.period
-    key = report_content_key(report)
     quarters = [q for q in (Quarter.from_slug(s) for s in snapshot.get("quarters", [])) if q]
     figures = {figure["metric"]: figure for figure in snapshot.get("key_figures", [])}
     titles = key_titles()
@@ -496,7 +491,7 @@ def report_view(report: QuarterlyReport) -> ReportView:
         for metric, figure in figures.items()
     ]
     charts = [
-        _chart(key, quarters, figures[metric.value])
+        _chart(quarters, figures[metric.value])
         for metric in CHART_METRICS
         if metric.value in figures
     ]
