@@ -94,3 +94,8 @@ def test_the_team_writes_and_publishes_and_the_public_reads_it(live_server, open
     ).to_be_visible()
     expect(visitor.get_by_role("link", name="Le rapport du T4 2025 en PDF")).to_be_visible()
     assert_no_axe_violations(visitor)
+    # On a phone the key figures' table scrolls sideways: reachable by the keyboard too.
+    phone = open_page(viewport={"width": 360, "height": 800})
+    phone.goto(f"{live_server.url}/observatoire/rapports/2025-t4/")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert_no_axe_violations(phone)
