@@ -292,7 +292,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     # httpx logs each request's URL at INFO: a geocoded address would land in the logs.
-    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
+    # WeasyPrint (the quarterly report's PDF) tells each step of each build at INFO.
+    "loggers": {
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
 
 # Address geocoding (Géoplateforme / BAN API): an optional adapter, off with GEOCODER_ENABLED=false.

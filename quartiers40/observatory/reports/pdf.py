@@ -39,13 +39,14 @@ def report_pdf_build(report: QuarterlyReport) -> bytes:
     from weasyprint import HTML
 
     html = report_pdf_html(report)
-    document = HTML(string=html, base_url=canonical_url("/"))
     # WeasyPrint's HTML cascade warns about every SVG presentation property (fill, stroke)
     # of the inline charts, which its SVG renderer then applies: hundreds of false alarms.
+    # (Its progress logger is quieted in the settings' LOGGING.)
     logger = logging.getLogger("weasyprint")
     level = logger.level
     logger.setLevel(logging.ERROR)
     try:
+        document = HTML(string=html, base_url=canonical_url("/"))
         return document.write_pdf(**PDF_OPTIONS)
     finally:
         logger.setLevel(level)
