@@ -195,14 +195,15 @@ class Record:
     """What one client saw: timed requests, failures, and what it saw succeed."""
 
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
-    failures: list[tuple[float, str, str, str]] = field(default_factory=list)  # t, kind, class
+    # (seconds into the phase when seen, kind, class, detail)
+    failures: list[tuple[float, str, str, str]] = field(default_factory=list)
     supports: set[tuple[int, str]] = field(default_factory=set)
     supports_unknown: set[tuple[int, str]] = field(default_factory=set)
     registrations: set[tuple[int, str]] = field(default_factory=set)
     registrations_unknown: set[tuple[int, str]] = field(default_factory=set)
     jobs: set[str] = field(default_factory=set)
     jobs_unfinished: set[str] = field(default_factory=set)
-    requests: int = 0
+    requests: Counter = field(default_factory=Counter)  # per kind
     exhausted: int = 0
 
 
@@ -264,25 +265,24 @@ class Client:
             cookies["csrftoken"] = csrf.cookies.get("csrftoken", "")
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else {}
         start = time.monotonic()
-        self.record.requests += 1
-        at = self.phase.now()
+        self.record.requests[kind] += 1
         try:
             self.http.cookies.clear()  # each request says who it is, nothing carried over
             response = self.http.request(method, url, headers=headers, **kw)
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as error:
-            self._fail(at, kind, "reset", f"{type(error).__name__} {url}")
+            self._fail(kind, "reset", f"{type(error).__name__} {url}")
             return None
         except httpx.HTTPError as error:
-            self._fail(at, kind, "wrong", f"{type(error).__name__} {url}")
+            self._fail(kind, "wrong", f"{type(error).__name__} {url}")
             return None
         self.record.latencies[kind].append(time.monotonic() - start)
         if response.status_code == 503:
-            self._fail(at, kind, self._unavailable_class(response), url)
+            self._fail(kind, self._unavailable_class(response), url)
             return None
         try:
             check(response)
         except Wrong as error:
-            self._fail(at, kind, "wrong", f"{response.status_code} {url}: {error}")
+            self._fail(kind, "wrong", f"{response.status_code} {url}: {error}")
             return None
         return response
 
@@ -300,8 +300,9 @@ class Client:
             return "clean 503"
         return "wrong"
 
-    def _fail(self, at: float, kind: str, what: str, detail: str) -> None:
-        self.record.failures.append((at, kind, what, detail))
+    def _fail(self, kind: str, what: str, detail: str) -> None:
+        """Recorded at the moment the failure is seen (a reset: when the worker died)."""
+        self.record.failures.append((self.phase.now(), kind, what, detail))
 
     # --- checks -------------------------------------------------------------------------
 
@@ -453,7 +454,7 @@ class Client:
             )
             if state is not None and state.json()["finished"]:
                 if state.json()["status"] != "done":
-                    self._fail(self.phase.now(), "batch check", "wrong", f"job {public_id}")
+                    self._fail("batch check", "wrong", f"job {public_id}")
                 return None
             time.sleep(0.5)
         self.record.jobs_unfinished.add(public_id)
@@ -475,7 +476,7 @@ class Client:
             try:
                 action()
             except Exception as error:  # an answer the driver could not even read
-                self._fail(self.phase.now(), action.__name__, "wrong", repr(error)[:200])
+                self._fail(action.__name__, "wrong", repr(error)[:200])
         self.http.close()
 
 
@@ -583,7 +584,7 @@ class Supervisor:
 
 def faults_run(phase: Phase, supervisor: Supervisor) -> None:
     """At 1/3: SIGKILL one gunicorn worker; at 2/3: restart PostgreSQL (once)."""
-    if phase.stop.wait(SECONDS / 3):
+    if phase.stop.wait(SECONDS / 3):  # the phase never stops before the faults ran
         return
     victim = supervisor.web_workers()[0]
     at = phase.now()
@@ -622,6 +623,12 @@ def phase_run(phase: Phase, supervisor: Supervisor, titles: dict, env: dict) -> 
         faults = threading.Thread(target=faults_run, args=(phase, supervisor))
         faults.start()
     phase.stop.wait(SECONDS)
+    if faults is not None:
+        # Keep the load on long enough after the last fault to see the recovery.
+        faults.join()
+        if phase.events:
+            last_end = max(end for _start, end, _what in phase.events)
+            time.sleep(max(0.0, last_end + RECOVERY_TARGET_SECONDS - phase.now()))
     phase.stop.set()
     for thread in threads:
         thread.join()
@@ -637,11 +644,14 @@ def phase_run(phase: Phase, supervisor: Supervisor, titles: dict, env: dict) -> 
 def report(phase: Phase, elapsed: float, env: dict, since: str, worker_exits) -> list[str]:
     records = phase.records
     latencies: dict[str, list[float]] = defaultdict(list)
-    failures = [failure for record in records for failure in record.failures]
+    failures = sorted(failure for record in records for failure in record.failures)
     for record in records:
         for kind, values in record.latencies.items():
             latencies[kind].extend(values)
-    requests = sum(record.requests for record in records)
+    counted: Counter = Counter()
+    for record in records:
+        counted.update(record.requests)
+    requests = sum(counted.values())
     kills = [start for start, _end, what in phase.events if "killed" in what]
 
     def failure_class(at: float, what: str) -> str:
@@ -656,16 +666,29 @@ def report(phase: Phase, elapsed: float, env: dict, since: str, worker_exits) ->
         by_kind[kind][failure_class(at, what)] += 1
 
     print(f"\n--- phase {phase.name}: {elapsed:.0f} s, {CONNECTIONS} clients ---")
-    for start, end, what in phase.events:
-        print(f"  at {start:6.1f} s (to {end:.1f} s): {what}")
+    for i, (start, end, what) in enumerate(phase.events):
+        # Failures from just before the fault to the next fault (or the recovery window).
+        upper = phase.events[i + 1][0] - 0.5 if i + 1 < len(phase.events) else float("inf")
+        seen = [f for f in failures if start - 1 <= f[0] <= min(upper, end + 60)]
+        during = Counter(failure_class(at, how) for at, _kind, how, _d in seen)
+        print(
+            f"  at {start:6.1f} s (to {end:.1f} s): {what}; "
+            + (
+                f"{len(seen)} failed requests, seen from {seen[0][0]:.1f} to "
+                f"{max(f[0] for f in seen):.1f} s: "
+                + ", ".join(f"{n} {c}" for c, n in sorted(during.items()))
+                if seen
+                else "no failed request"
+            )
+        )
     for at, code in worker_exits:
         print(f"  at {at:6.1f} s: db_worker exited ({code}); started again 1 s later")
     print(f"{'kind':<16}{'requests':>9}{'p50':>8}{'p95':>8}{'p99':>8}  failed (class)")
     print(" " * 25 + "(ms)")
-    for kind in sorted(latencies):
+    for kind in sorted(set(latencies) | set(counted)):
         values = latencies[kind]
         failed = ", ".join(f"{n} {c}" for c, n in sorted(by_kind[kind].items())) or "0"
-        count = len(values) + sum(1 for f in failures if f[1] == kind and f[2] == "reset")
+        count = counted[kind]
         print(
             f"{kind:<16}{count:>9}{percentile(values, 0.5):>8.0f}{percentile(values, 0.95):>8.0f}"
             f"{percentile(values, 0.99):>8.0f}  {failed}"
@@ -678,11 +701,12 @@ def report(phase: Phase, elapsed: float, env: dict, since: str, worker_exits) ->
     for at, kind, _what, detail in wrong[:10]:
         print(f"  wrong at {at:.1f} s ({kind}): {detail[:150]}")
 
-    # Recovery: the last failure after each fault's end.
+    # Recovery: how long after the last fault ended the last failure was seen.
     recovery = None
     if phase.events:
+        first_start = min(start for start, _end, _what in phase.events)
         last_end = max(end for _start, end, _what in phase.events)
-        after = [at for at, *_rest in failures if at >= last_end - 60]
+        after = [at for at, *_rest in failures if at >= first_start - 1]
         recovery = max(0.0, max(after) - last_end) if after else 0.0
 
     # Nothing lost: what the clients saw succeed, against the database.
