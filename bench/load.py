@@ -27,6 +27,8 @@ never above capacity).
     BENCH_LOAD_SECONDS=20 nice -n 19 .venv/bin/python bench/load.py
     BENCH_LOAD_FAULTS=0 ...                                # phase 2 without faults
     BENCH_LOAD_PHASES=1 ...                                # the steady phase only
+    BENCH_LOAD_PG_RESTART="sleep 3" ...                    # try the script, PostgreSQL left alone
+    BENCH_LOAD_USERS=600                                   # bench members per phase (the default)
 
 Exits 1 when a target is missed.
 """
@@ -65,7 +67,7 @@ SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "600"))
 CONNECTIONS = int(os.environ.get("BENCH_LOAD_CONNECTIONS", "50"))
 PHASES = int(os.environ.get("BENCH_LOAD_PHASES", "2"))
 FAULTS = os.environ.get("BENCH_LOAD_FAULTS", "1") != "0"
-USERS_PER_PHASE = int(os.environ.get("BENCH_LOAD_USERS", "400"))
+USERS_PER_PHASE = int(os.environ.get("BENCH_LOAD_USERS", "600"))
 WORKERS = 4
 EDITION_CAPACITY = 25
 EDITIONS_PER_PHASE = 2
@@ -467,7 +469,7 @@ class Client:
             (self.api_read, 20),
             (self.support, 8),
             (self.registration, 6),
-            (self.batch_check, 1),
+            (self.batch_check, 2),
         ]
         functions = [a for a, _w in actions]
         weights = [w for _a, w in actions]
@@ -784,15 +786,22 @@ def report(phase: Phase, elapsed: float, env: dict, since: str, worker_exits) ->
         else "no failed request",
     )
     if phase.faults:
+        verdict(
+            len(phase.events) == 2 and not any("FAILED" in what for *_t, what in phase.events),
+            "both faults happened (a worker killed, PostgreSQL restarted)",
+        )
         print(
             f"     {classes['clean 503']} clean 503, {classes['reset (killed worker)']} connection "
             f"reset(s) of the killed worker's requests in flight (a sync worker serves one "
             "request at a time; without a proxy that retries, these are lost to the client)"
         )
+        last_failure = max((f[0] for f in failures), default=None)
         verdict(
             recovery is not None and recovery <= RECOVERY_TARGET_SECONDS,
-            f"full recovery: no failure later than {recovery:.1f} s after the last fault "
-            f"(target {RECOVERY_TARGET_SECONDS:.0f} s)"
+            f"full recovery: {recovery:.1f} s after the last fault ended, no failure any more "
+            f"(target {RECOVERY_TARGET_SECONDS:.0f} s; the last failure at "
+            + (f"{last_failure:.1f} s" if last_failure is not None else "none")
+            + f"; the load went on to {elapsed:.0f} s)"
             if recovery is not None
             else "full recovery: the faults did not happen",
         )
@@ -807,7 +816,10 @@ def report(phase: Phase, elapsed: float, env: dict, since: str, worker_exits) ->
         and not counts["over"],
         "registrations: nothing lost, no duplicate, never above capacity",
     )
-    verdict(not jobs_not_done and not created_not_done, "batch checks: every one finished")
+    verdict(
+        not jobs_not_done and not created_not_done,
+        f"batch checks: every one finished ({len(counts['created_jobs'])})",
+    )
     return missed
 
 
