@@ -25,15 +25,24 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _setup import (
+    ROOT,
+    demo_load,
+    free_port,
+    gunicorn,
+    postgres_database_create,
+    postgres_database_drop,
+    redis_start,
+    shell_json,
+    wait_for,
+)
+
 # {project}, {organisation}, {challenge}: a published one of the demo, found at start.
 PAGES = [
     "/",
@@ -98,22 +107,6 @@ print(json.dumps(counts))
 """
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(port: int, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise RuntimeError(f"nothing answers on port {port}")
-
-
 def parse_wrk(output: str) -> dict[str, float]:
     def ms(label: str) -> float:
         value, unit = re.search(rf"\s{label}%\s+([\d.]+)(us|ms|s)", output).groups()
@@ -141,37 +134,6 @@ def wrk(url: str, *, connections: int, duration: str, runs: int, cookie: str = "
     return {key: statistics.median(result[key] for result in results) for key in results[0]}
 
 
-def gunicorn(app: str, port: int, env: dict, workers: int, chdir: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            app,
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "--timeout",
-            "120",
-            "--chdir",
-            str(chdir),
-        ],
-        cwd=chdir,
-        env=env,
-    )
-
-
-def psql(sql: str) -> None:
-    subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", sql],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("prefixes", nargs="*", help="only the pages starting with these")
@@ -196,45 +158,18 @@ def main() -> int:
     }
     env.pop("REDIS_URL", None)
     if args.postgres:
-        psql(f"CREATE DATABASE {database}")
-        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{database}"
+        env["DATABASE_URL"] = postgres_database_create(database)
     else:
         env["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
     try:
         cache = "in-process (page cache off)"
-        if not args.no_redis and shutil.which("redis-server"):
-            redis_port = free_port()
-            processes.append(
-                subprocess.Popen(
-                    [
-                        *("redis-server", "--port", str(redis_port), "--bind", "127.0.0.1"),
-                        *("--save", "", "--appendonly", "no", "--dir", str(tmp)),
-                    ],
-                    stdout=subprocess.DEVNULL,
-                )
-            )
-            wait_for(redis_port)
-            env["REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
+        redis = None if args.no_redis else redis_start(tmp)
+        if redis is not None:
+            processes.append(redis[0])
+            env["REDIS_URL"] = redis[1]
             cache = "Redis"
-        manage = [sys.executable, "manage.py"]
-        subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-        qpv = os.environ.get(
-            "QPV_SOURCE", str(ROOT.parent / "shared/data/qpv/qpv2024_national_4dp.geojson")
-        )
-        demo = [*manage, "load_demo"] + (["--qpv-source", qpv] if Path(qpv).exists() else [])
-        subprocess.run(demo, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-        found = json.loads(
-            subprocess.run(
-                [*manage, "shell", "-c", SETUP % MEMBER_EMAIL],
-                cwd=ROOT,
-                env=env,
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-            .stdout.strip()
-            .splitlines()[-1]
-        )
+        demo_load(env)
+        found = shell_json(env, SETUP % MEMBER_EMAIL)
         cookie = f"sessionid={found['session']}"
         pages = [page.format(**found) for page in PAGES]
         if args.prefixes:
@@ -244,19 +179,7 @@ def main() -> int:
                 if page in args.prefixes
                 or page.startswith(tuple(prefix for prefix in args.prefixes if prefix != "/"))
             ]
-        queries = json.loads(
-            subprocess.run(
-                [*manage, "shell", "-c", QUERIES],
-                cwd=ROOT,
-                env=env,
-                check=True,
-                capture_output=True,
-                text=True,
-                input=json.dumps(pages),
-            )
-            .stdout.strip()
-            .splitlines()[-1]
-        )
+        queries = shell_json(env, QUERIES, input=json.dumps(pages))
         port, bare_port = free_port(), free_port()
         processes.append(gunicorn("config.wsgi:application", port, env, args.workers, ROOT))
         processes.append(
@@ -327,7 +250,7 @@ def main() -> int:
             process.terminate()
             process.wait(timeout=10)
         if args.postgres:
-            psql(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+            postgres_database_drop(database)
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
 

@@ -5,7 +5,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SKIP = {"run_all.py", "screenshot.py"}
+# load.py: 20 minutes, and it restarts the machine's PostgreSQL (run it on its own).
+SKIP = {"run_all.py", "screenshot.py", "load.py", "_setup.py"}
 
 
 def main() -> int:

@@ -31,6 +31,8 @@ from django.utils.translation import gettext_lazy
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
+from quartiers40.core.db import DATABASE_RETRY_AFTER_SECONDS, DATABASE_UNAVAILABLE_ERRORS
+
 if TYPE_CHECKING:
     from ninja import NinjaAPI
 
@@ -57,6 +59,10 @@ DEFAULT_ERRORS: dict[int, tuple[str, Any]] = {
     500: (
         "server_error",
         gettext_lazy("Une erreur inattendue est survenue. Réessayez plus tard."),
+    ),
+    503: (
+        "service_unavailable",
+        gettext_lazy("Service momentanément indisponible, réessayez dans un instant."),
     ),
 }
 
@@ -244,6 +250,26 @@ def _server_error(request: HttpRequest, exc: Exception, api: "NinjaAPI") -> Http
     return error_response(request, api, status=500, details=details)
 
 
+def _database_unavailable(request: HttpRequest, exc: Exception, api: "NinjaAPI") -> HttpResponse:
+    # The database away (a restart, a cut connection): transient, as for the pages
+    # (core.views.server_error). Logged like Django logs an error page, without the traceback.
+    signals.got_request_exception.send(sender=None, request=request)
+    request_logger.error(
+        "Service Unavailable: %s (%s: %s)",
+        request.path,
+        type(exc).__name__,
+        str(exc).strip(),
+        extra={"status_code": 503, "request": request},
+    )
+    return error_response(
+        request,
+        api,
+        status=503,
+        details={"retry_after": DATABASE_RETRY_AFTER_SECONDS},
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+    )
+
+
 EXCEPTION_HANDLERS: dict[type[Exception], Callable[..., HttpResponse]] = {
     ApiError: _api_error,
     NinjaValidationError: _request_validation_error,
@@ -256,6 +282,7 @@ EXCEPTION_HANDLERS: dict[type[Exception], Callable[..., HttpResponse]] = {
     Http404: _not_found,
     SuspiciousOperation: _bad_request,
     BadRequest: _bad_request,
+    **dict.fromkeys(DATABASE_UNAVAILABLE_ERRORS, _database_unavailable),
     Exception: _server_error,
 }
 

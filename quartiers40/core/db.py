@@ -1,14 +1,23 @@
-"""Two database idioms every service uses: a row read again under lock, a unique slug."""
+"""Two database idioms every service uses: a row read again under lock, a unique slug;
+and what counts as the database being away (the error pages and the API answer 503)."""
 
 from collections.abc import Collection, Sequence
 from typing import TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import InterfaceError, OperationalError, connection, models
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.text import slugify
 
 M = TypeVar("M", bound=models.Model)
+
+# The database away (restarting, unreachable, the connection cut): transient, so the site
+# answers 503 and asks to come back soon, rather than 500. Any other database error (a bad
+# query, a broken constraint) is a bug and stays a 500.
+DATABASE_UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
+# How long the 503 asks browsers and programs to wait (`Retry-After`): a PostgreSQL restart
+# takes a few seconds.
+DATABASE_RETRY_AFTER_SECONDS = 10
 
 
 def lock_row(instance: M, *, related: tuple[str, ...] = ()) -> M:

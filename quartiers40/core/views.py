@@ -1,3 +1,5 @@
+import sys
+
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
@@ -6,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
+
+from .db import DATABASE_RETRY_AFTER_SECONDS, DATABASE_UNAVAILABLE_ERRORS
 
 
 @csrf_exempt
@@ -109,5 +113,17 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """No database and no context processors: whatever broke must not break this too."""
+    """No database and no context processors: whatever broke must not break this too.
+
+    Django calls it while handling the exception, which `sys.exc_info()` still holds."""
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE_ERRORS):
+        return service_unavailable(request)
     return HttpResponseServerError(loader.get_template("errors/500.html").render())
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 while the database is away: the same standalone layout as the 500 page (no
+    database, no context processor), with `Retry-After`."""
+    response = HttpResponse(loader.get_template("errors/503.html").render(), status=503)
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+    return response
