@@ -7,6 +7,7 @@ redis-server on a free port, gunicorn, and `manage.py shell -c` scripts that pri
 
 import json
 import os
+import platform
 import shutil
 import socket
 import subprocess
@@ -127,3 +128,22 @@ def shell_json(env: dict, code: str, *, input: str | None = None):
         input=input,
     ).stdout
     return json.loads(out.strip().splitlines()[-1])
+
+
+def machine() -> str:
+    """The machine a benchmark ran on: cores, CPU model, load average, Python."""
+    model = ""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            model = next(
+                (line.split(":", 1)[1].strip() for line in info if line.startswith("model name")),
+                "",
+            )
+    except OSError:
+        pass
+    load = os.getloadavg()
+    return (
+        f"{os.cpu_count()} cores{f' ({model})' if model else ''}, "
+        f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, "
+        f"Python {platform.python_version()}"
+    )

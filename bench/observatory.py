@@ -24,7 +24,6 @@ built in under 30 s and under 2 MB. Exit 1 if missed.
 """
 
 import os
-import platform
 import random
 import statistics
 import subprocess
@@ -35,6 +34,9 @@ from datetime import timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "bench"))
+from _setup import machine  # noqa: E402
+
 SEED = 20261207
 OBJECTS = int(os.environ.get("BENCH_OBSERVATORY_OBJECTS", "100000"))
 REPEAT = int(os.environ.get("BENCH_OBSERVATORY_REPEAT", "30"))
@@ -56,24 +58,6 @@ SHARES = {
     "action": 0.03,
     "match": 0.07,
 }
-
-
-def machine() -> str:
-    model = ""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as info:
-            model = next(
-                (line.split(":", 1)[1].strip() for line in info if line.startswith("model name")),
-                "",
-            )
-    except OSError:
-        pass
-    load = os.getloadavg()
-    return (
-        f"{os.cpu_count()} cores{f' ({model})' if model else ''}, "
-        f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, "
-        f"Python {platform.python_version()}"
-    )
 
 
 def _generate(rng: random.Random) -> dict[str, int]:

@@ -40,7 +40,6 @@ import cProfile
 import json
 import math
 import os
-import platform
 import pstats
 import random
 import re
@@ -55,6 +54,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "bench"))
+from _setup import machine  # noqa: E402
+
 SEED = 20260501
 ITEMS = int(os.environ.get("BENCH_SEARCH_ITEMS", "100000"))
 REPEAT = int(os.environ.get("BENCH_SEARCH_REPEAT", "5"))
@@ -110,24 +112,6 @@ def rss_mb() -> float:
 
 def peak_rss_mb() -> float:
     return _status_kb("VmHWM") / 1024
-
-
-def machine() -> str:
-    model = ""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as info:
-            model = next(
-                (line.split(":", 1)[1].strip() for line in info if line.startswith("model name")),
-                "",
-            )
-    except OSError:
-        pass
-    load = os.getloadavg()
-    return (
-        f"{os.cpu_count()} cores{f' ({model})' if model else ''}, "
-        f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, "
-        f"Python {platform.python_version()}"
-    )
 
 
 # --- the demo's texts ----------------------------------------------------------------------
