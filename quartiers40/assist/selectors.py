@@ -96,3 +96,21 @@ def ai_provenance_data(obj: models.Model) -> list[dict[str, Any]]:
 def ai_provenance_csv(obj: models.Model) -> str:
     """One CSV cell: "field: label" per AI-drafted field, separated by « | »."""
     return " | ".join(f"{entry['field']}: {entry['label']}" for entry in ai_provenance_data(obj))
+
+
+def assist_names_to_remove(
+    *, organisations: Iterable[Any] = (), people: Iterable[Any] = ()
+) -> list[str]:
+    """The names redaction removes for a text of these organisations: their people's names
+    and those of `people` (the author, the registrants…)."""
+    from quartiers40.members.models import User
+
+    names = {getattr(person, "display_name", "") for person in people if person is not None}
+    organisation_ids = [organisation.pk for organisation in organisations if organisation]
+    if organisation_ids:
+        names.update(
+            User.objects.filter(memberships__organisation__in=organisation_ids)
+            .values_list("display_name", flat=True)
+            .distinct()
+        )
+    return sorted(name for name in names if name)

@@ -22,6 +22,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from quartiers40.core.pagecache import cache_version_bump
 from quartiers40.core.services import action_log_record
 from quartiers40.members.models import Organisation, User
 
@@ -304,13 +305,15 @@ def ai_draft_accept(
     text: str,
     actor: User,
     organisation: Organisation | None = None,
+    cache_topic: str = "",
     now: datetime | None = None,
 ) -> AIDraft | None:
     """Record that `actor` reviewed a draft and saved it (perhaps edited) as `field_name`.
 
     Nothing happens (None) without a valid token or with an empty text: the field is then
     the person's own. The saved text's hash is kept with the draft, so one can tell later
-    whether the person changed it."""
+    whether the person changed it. `cache_topic`: the public pages that show the label (the
+    content's own update may have changed nothing, and bumped nothing)."""
     draft = ai_draft_from_token(token, actor=actor)
     if draft is None or not text.strip():
         return None
@@ -330,4 +333,6 @@ def ai_draft_accept(
         actor=actor,
         reason=f"{field_name} ({draft.model_name}, {draft.get_purpose_display()})",
     )
+    if cache_topic:
+        cache_version_bump(cache_topic)
     return draft
