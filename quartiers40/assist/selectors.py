@@ -13,6 +13,7 @@ from quartiers40.members.permissions import person_public_label
 from .models import AIDraft
 
 CACHE_ATTRIBUTE = "_ai_provenance"
+PREFETCH_ATTRIBUTE = "_ai_drafts_accepted"
 
 
 def _latest_per_field(drafts: Iterable[AIDraft]) -> dict[tuple[int, str], AIDraft]:
@@ -42,10 +43,30 @@ def ai_provenance_prefetch(objects: Sequence[models.Model]) -> None:
         )
 
 
+def ai_provenance_prefetched(
+    queryset: models.QuerySet, *, relation: str = "ai_drafts"
+) -> models.QuerySet:
+    """`queryset` with the accepted drafts of its objects, in one more query for a whole list
+    or page. The model declares `ai_drafts = GenericRelation("assist.AIDraft")`."""
+    drafts = AIDraft.objects.accepted().select_related("reviewed_by", "reviewer_organisation")
+    return queryset.prefetch_related(
+        models.Prefetch(relation, queryset=drafts, to_attr=PREFETCH_ATTRIBUTE)
+    )
+
+
 def ai_provenance_for(obj: models.Model) -> dict[str, AIDraft]:
     """{field name: the newest accepted draft} of one object (cached on it)."""
     if obj.pk is None:
         return {}
+    if not hasattr(obj, CACHE_ATTRIBUTE) and hasattr(obj, PREFETCH_ATTRIBUTE):
+        latest = _latest_per_field(
+            sorted(
+                getattr(obj, PREFETCH_ATTRIBUTE),
+                key=lambda draft: (draft.reviewed_at, draft.pk),
+                reverse=True,
+            )
+        )
+        setattr(obj, CACHE_ATTRIBUTE, {field: draft for (_pk, field), draft in latest.items()})
     if not hasattr(obj, CACHE_ATTRIBUTE):
         ai_provenance_prefetch([obj])
     return getattr(obj, CACHE_ATTRIBUTE)
@@ -93,9 +114,9 @@ def ai_provenance_data(obj: models.Model) -> list[dict[str, Any]]:
     return entries
 
 
-def ai_provenance_csv(obj: models.Model) -> str:
-    """One CSV cell: "field: label" per AI-drafted field, separated by « | »."""
-    return " | ".join(f"{entry['field']}: {entry['label']}" for entry in ai_provenance_data(obj))
+def ai_provenance_labels(obj: models.Model) -> list[str]:
+    """ "field: label" per AI-drafted field: one CSV cell (joined by « | »), a JSON list."""
+    return [f"{entry['field']}: {entry['label']}" for entry in ai_provenance_data(obj)]
 
 
 def assist_names_to_remove(

@@ -7,10 +7,12 @@ from django.urls import reverse
 from ninja import Field, Schema
 from pydantic import ConfigDict, field_validator
 
+from quartiers40.assist.selectors import ai_provenance_data
 from quartiers40.core.links import absolute_url
 from quartiers40.projects.enums import PROJECT_WORKFLOW, AICategory, Beneficiary, Stage, Theme
 from quartiers40.projects.models import EASY_READ_SUMMARY_MAX_LENGTH, Project
 
+from .assist import AI_PROVENANCE_DESCRIPTION, AIProvenanceOut
 from .common import ACTIONS_DESCRIPTION, Choice, actions_for, choice
 from .organisations import QPVBriefOut
 
@@ -91,6 +93,7 @@ class ProjectOut(Schema):
     published_at: datetime | None
     last_updated_at: datetime
     url: str = Field(description="Adresse absolue de sa page sur le site.")
+    ai_provenance: list[AIProvenanceOut] = Field(description=AI_PROVENANCE_DESCRIPTION)
 
     @field_validator("source_code_url", mode="before")
     @classmethod
@@ -138,6 +141,10 @@ class ProjectOut(Schema):
     @staticmethod
     def resolve_url(project: Project) -> str:
         return absolute_url(reverse("projects:detail", kwargs={"key": project.slug}))
+
+    @staticmethod
+    def resolve_ai_provenance(project: Project) -> list[dict]:
+        return ai_provenance_data(project)  # prefetched by the list endpoint
 
 
 # Text fields: null or "" empties them (title and summary stay required by the model).
