@@ -26,7 +26,8 @@
       paragraph.textContent = text;
       status.appendChild(paragraph);
     }
-    fetch(form.action, {
+    // Not form.action: the form's "action" buttons shadow that property.
+    fetch(form.getAttribute("action") || window.location.href, {
       method: "POST",
       body: data,
       credentials: "same-origin",
