@@ -40,6 +40,7 @@ class AIDraftFormMixin:
     data: Any
     fields: dict[str, forms.Field]
     is_bound: bool
+    initial: dict[str, Any]
     cleaned_data: dict[str, Any]
     _errors: ErrorDict | None
 
@@ -61,12 +62,17 @@ class AIDraftFormMixin:
         return name if name in self.ai_draft_fields and name in self.fields else ""
 
     def ai_draft_put(self, field_name: str, draft: AIDraft) -> None:
-        """The draft in the field (the rest as typed), shown again without errors."""
+        """The draft in the field (the rest as typed), shown again without errors; on a
+        form not posted yet, as the field's initial value."""
+        self.ai_drafts[field_name] = draft
+        if not self.is_bound:
+            self.initial[field_name] = draft.text
+            self.initial[ai_token_field(field_name)] = ai_draft_token(draft)
+            return
         data = self.data.copy()
         data[field_name] = draft.text
         data[ai_token_field(field_name)] = ai_draft_token(draft)
         self.data = data
-        self.ai_drafts[field_name] = draft
         self.ai_shown_again()
 
     def ai_shown_again(self) -> None:
