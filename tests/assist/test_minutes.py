@@ -9,6 +9,7 @@ from quartiers40.assist.models import AIDraft
 from quartiers40.assist.services import ai_draft_token
 from quartiers40.core.models import ActionLog
 from quartiers40.meetings.models import ActionItem
+from quartiers40.observatory.open_data.meetings import editions_csv, editions_json, public_editions
 from tests.meetings.factories import EditionFactory, RegistrationFactory
 from tests.members.factories import UserFactory
 
@@ -106,3 +107,32 @@ def test_only_organisers_may_ask(client, chat_api):
     client.force_login(UserFactory())
     assert client.post(_url("minutes_assist", edition)).status_code == 403
     assert chat_api.seen == []
+
+
+def test_the_summary_label_in_the_api_and_the_open_data(client, organised, chat_api):
+    edition, _person = organised
+    chat_api.reply = ANSWER
+    client.post(_url("minutes_assist", edition))
+    client.post(
+        _url("minutes_assist_apply", edition),
+        {
+            "minutes_summary": "Une synthèse relue.",
+            "ai_draft_minutes_summary": ai_draft_token(AIDraft.objects.get()),
+        },
+    )
+    client.logout()
+    url = f"/api/v1/meetings/editions/{edition.slug}/"
+    body = client.get(url).json()
+    assert body["minutes_summary"] is None and body["ai_provenance"] == []  # not published yet
+    edition.refresh_from_db()
+    edition.minutes_published_at = timezone.now()
+    edition.save()
+    body = client.get(url).json()
+    assert body["minutes_summary"] == "Une synthèse relue."
+    assert body["ai_provenance"][0]["field"] == "minutes_summary"
+    assert body["ai_provenance"][0]["label"].startswith("Proposé par une IA (albert-large)")
+    # The open dataset of the editions (observatory/open_data/meetings.py).
+    (row,) = [row for row in editions_json(public_editions()) if row["id"] == edition.slug]
+    assert row["minutes_summary"] == "Une synthèse relue."
+    assert row["ai_provenance"][0].startswith("minutes_summary: Proposé par une IA")
+    assert "minutes_summary: Proposé par une IA" in editions_csv(public_editions())
