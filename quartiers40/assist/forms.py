@@ -9,7 +9,7 @@ the same request answers JSON and the script fills the field. When the person sa
 `ai_drafts_accept` records the provenance of each field that started from a draft.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import forms
@@ -103,26 +103,13 @@ def wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def ai_summary_into_form(
-    request: HttpRequest,
-    form: Any,
-    *,
-    field_name: str,
-    title: str,
-    source: str,
-    names: Iterable[str] = (),
-    max_length: int = 400,
+def ai_draft_into_form(
+    request: HttpRequest, form: Any, *, field_name: str, ask: Callable[[], AIDraft]
 ) -> JsonResponse | None:
-    """Ask for a plain-French summary into `form[field_name]`; JSON for the script, else
-    None (the view shows the form again, with the draft or the reason there is none)."""
+    """Put the draft `ask()` returns into `form[field_name]`; JSON for the script, else None
+    (the view shows the form again, with the draft or the reason there is none)."""
     try:
-        draft = assist_summary_draft(
-            actor=request.user,  # type: ignore[arg-type]
-            title=title,
-            text=source,
-            names=names,
-            max_length=max_length,
-        )
+        draft = ask()
     except AssistUnavailable as error:
         form.ai_errors[field_name] = error.message
         form.ai_shown_again()
@@ -140,6 +127,31 @@ def ai_summary_into_form(
             }
         )
     return None
+
+
+def ai_summary_into_form(
+    request: HttpRequest,
+    form: Any,
+    *,
+    field_name: str,
+    title: str,
+    source: str,
+    names: Iterable[str] = (),
+    max_length: int = 400,
+) -> JsonResponse | None:
+    """A plain-French summary of `title` and `source` into `form[field_name]`."""
+    return ai_draft_into_form(
+        request,
+        form,
+        field_name=field_name,
+        ask=lambda: assist_summary_draft(
+            actor=request.user,  # type: ignore[arg-type]
+            title=title,
+            text=source,
+            names=names,
+            max_length=max_length,
+        ),
+    )
 
 
 def ai_note_text(draft: AIDraft) -> str:

@@ -27,7 +27,7 @@
       status.appendChild(paragraph);
     }
     // Not form.action: the form's "action" buttons shadow that property.
-    fetch(form.getAttribute("action") || window.location.href, {
+    fetch(button.getAttribute("formaction") || form.getAttribute("action") || window.location.href, {
       method: "POST",
       body: data,
       credentials: "same-origin",
