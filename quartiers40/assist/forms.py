@@ -121,7 +121,7 @@ def ai_draft_into_form(
         return JsonResponse(
             {
                 "text": draft.text,
-                "token": form.data[ai_token_field(field_name)],
+                "token": ai_draft_token(draft),
                 "token_field": ai_token_field(field_name),
                 "note": ai_note_text(draft),
             }
