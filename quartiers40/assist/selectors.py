@@ -48,10 +48,13 @@ def ai_provenance_prefetched(
 ) -> models.QuerySet:
     """`queryset` with the accepted drafts of its objects, in one more query for a whole list
     or page. The model declares `ai_drafts = GenericRelation("assist.AIDraft")`."""
+    return queryset.prefetch_related(ai_drafts_prefetch(relation))
+
+
+def ai_drafts_prefetch(relation: str = "ai_drafts") -> models.Prefetch:
+    """The Prefetch of `ai_provenance_prefetched`, for a list of prefetches of one's own."""
     drafts = AIDraft.objects.accepted().select_related("reviewed_by", "reviewer_organisation")
-    return queryset.prefetch_related(
-        models.Prefetch(relation, queryset=drafts, to_attr=PREFETCH_ATTRIBUTE)
-    )
+    return models.Prefetch(relation, queryset=drafts, to_attr=PREFETCH_ATTRIBUTE)
 
 
 def ai_provenance_for(obj: models.Model) -> dict[str, AIDraft]:

@@ -41,3 +41,26 @@ def test_no_button_when_off(client, settings):
     client.force_login(person)
     page = client.get(reverse("opportunities:create")).content.decode()
     assert 'name="assist"' not in page
+
+
+def test_the_label_in_the_api_and_the_exports(client, chat_api):
+    person, organisation = member()
+    client.force_login(person)
+    chat_api.reply = DRAFT
+    create = reverse("opportunities:create")
+    data = form_data(organisation, summary="")
+    token = client.post(
+        create, {**data, "assist": "summary"}, HTTP_ACCEPT="application/json"
+    ).json()["token"]
+    client.post(create, {**data, "summary": DRAFT, "ai_draft_summary": token, "then": "publish"})
+    opportunity = Opportunity.objects.get()
+    client.logout()
+    if not opportunity.is_public:
+        pytest.skip("published later by the coordination team")  # pragma: no cover
+    (item,) = client.get("/api/v1/opportunities/").json()["items"]
+    assert item["ai_provenance"][0]["field"] == "summary"
+    assert item["ai_provenance"][0]["label"].startswith("Proposé par une IA (albert-large)")
+    detail = client.get(f"/api/v1/opportunities/{opportunity.slug}/").json()
+    assert detail["ai_provenance"][0]["reviewed_by"] == organisation.name
+    body = client.get("/api/v1/opportunities/export.csv").content.decode()
+    assert "summary: Proposé par une IA (albert-large)" in body
