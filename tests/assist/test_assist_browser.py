@@ -121,3 +121,26 @@ def test_when_the_ai_does_not_answer_the_form_keeps_what_was_typed(
     expect(page.get_by_text("L'IA n'a pas répondu à temps.", exact=False)).to_be_visible()
     expect(page.get_by_label("Résumé en français facile")).to_have_value("Mon début")
     assert not AIDraft.objects.exists()
+
+
+def test_minutes_proposal_page_without_javascript(open_page, live_server, chat_api):
+    """The organiser asks, ticks one proposed action and saves; axe-core on the proposal."""
+    from quartiers40.meetings.models import ActionItem
+    from tests.meetings.factories import EditionFactory
+    from tests.members.factories import UserFactory
+
+    edition = EditionFactory(minutes="On a parlé du jardin et de la salle.")
+    organiser = UserFactory(display_name="Lina Organisatrice", profile_public=True)
+    edition.organisers.add(organiser)
+    chat_api.reply = (
+        "RÉSUMÉ : On a parlé du jardin.\nACTIONS :\n- Écrire au bailleur\n- Réserver la salle"
+    )
+    page = open_page(organiser, java_script_enabled=False)
+    page.goto(f"{live_server.url}/rencontres/{edition.slug}/organisation/compte-rendu/")
+    page.get_by_role("button", name="Proposer une synthèse et des actions avec l'IA").click()
+    expect(page.get_by_label("Synthèse du compte rendu")).to_have_value("On a parlé du jardin.")
+    _axe(page, open_page, organiser, live_server, javascript=False)
+    page.get_by_label("Réserver la salle").check()
+    page.get_by_role("button", name="Enregistrer la synthèse et créer les actions cochées").click()
+    expect(page.get_by_text("1 action(s) créée(s)")).to_be_visible()
+    assert list(ActionItem.objects.values_list("title", flat=True)) == ["Réserver la salle"]
