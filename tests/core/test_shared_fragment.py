@@ -54,7 +54,7 @@ def test_per_page_false_shares_one_fragment_across_addresses():
     assert render(source, "/b/", value="2") == "1"
 
 
-def test_a_fragment_holding_a_csrf_token_is_never_kept():
+def test_a_fragment_holding_a_token_from_elsewhere_is_never_kept():
     source = (
         '{% shared_fragment "form" depends="projects" %}'
         '<input name="csrfmiddlewaretoken" value="{{ value }}">{% end_shared_fragment %}'
@@ -62,6 +62,17 @@ def test_a_fragment_holding_a_csrf_token_is_never_kept():
     assert 'value="secret-of-a"' in render(source, value="secret-of-a")
     second = render(source, value="secret-of-b")
     assert 'value="secret-of-b"' in second and "secret-of-a" not in second
+
+
+def test_a_form_in_a_fragment_gets_each_visitors_own_token():
+    source = (
+        '{% shared_fragment "form" depends="projects" %}'
+        "<form method=post>{% csrf_token %}</form>{% end_shared_fragment %}"
+    )
+    first = render(source, csrf_token="token-of-a")
+    second = render(source, csrf_token="token-of-b")
+    assert 'value="token-of-a"' in first
+    assert 'value="token-of-b"' in second and "token-of-a" not in second
 
 
 def test_when_false_and_timeout_zero_render_each_time():

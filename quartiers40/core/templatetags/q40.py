@@ -3,7 +3,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
 from quartiers40.core.markdown import render_markdown
-from quartiers40.core.pagecache import cached_fragment
+from quartiers40.core.pagecache import CSRF_PLACEHOLDER, cached_fragment
 from quartiers40.core.sections import sections_for
 
 register = template.Library()
@@ -50,12 +50,18 @@ class SharedFragmentNode(template.Node):
         request = context.get("request")
         if self.per_page and request is not None:
             name = f"{name}:{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        visitor_token = context.get("csrf_token")
+
+        def build() -> str:
+            # Forms inside get a placeholder for their token, filled in per visitor below.
+            with context.push(csrf_token=CSRF_PLACEHOLDER):
+                return self.nodelist.render(context)
+
         html = cached_fragment(
-            name,
-            depends=depends,
-            build=lambda: self.nodelist.render(context),
-            timeout=int(timeout) if timeout else None,
+            name, depends=depends, build=build, timeout=int(timeout) if timeout else None
         )
+        if CSRF_PLACEHOLDER in html:
+            html = html.replace(CSRF_PLACEHOLDER, str(visitor_token or ""))
         return mark_safe(html)  # noqa: S308 - rendered from our own templates
 
 
@@ -64,10 +70,12 @@ def shared_fragment(parser, token):
     """A part of a page that is the same for every visitor, kept in the shared cache per
     language (and, unless `per_page=False`, per address with its query) under the versions
     of the topics it shows: signed-in people's pages reuse it, as anonymous pages are kept
-    whole (`core.pagecache`). `timeout`: the longest it is kept (0: not kept). Never
-    around anything personal: a form with a CSRF token is refused by `cached_fragment`, the
-    rest is the template's care. `when`: kept only when true (`when=public_view`: the page's
-    own people see more, rendered for them each time).
+    whole (`core.pagecache`). `timeout`: the longest it is kept (0: not kept). A form inside
+    is fine: its `{% csrf_token %}` is kept as a placeholder and filled in with each
+    visitor's own token. Never around anything personal (who is signed in, what they may
+    do): that is the template's care; a token put in by other means (a form rendered in
+    the view) makes `cached_fragment` refuse to keep it. `when`: kept only when true
+    (`when=public_view`: the page's own people see more, rendered for them each time).
 
         {% shared_fragment "projects-cards" depends="projects territories members" %}
           …cards…
