@@ -62,7 +62,7 @@ INSTALLED_APPS = [
 # django-ninja's templates, static files and command without importing the package when
 # Django starts (0.16 s in every process and command; docs/territories.md, issue 17):
 # the same app, label "ninja", see quartiers40/api/ninja_files/.
-INSTALLED_APPS[INSTALLED_APPS.index("ninja")] = "quartiers40.api.apps.NinjaFilesConfig"
+INSTALLED_APPS[INSTALLED_APPS.index("ninja")] = "quartiers40.api.ninja_files"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
