@@ -534,7 +534,14 @@ def _result(
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     # People open the result in a spreadsheet: an uploaded "=HYPERLINK(…)" must stay text.
     writer.writerow([spreadsheet_safe(name) for name in [*header, *added]])
-    writer.writerows(zip(*(_spreadsheet_column(column) for column in table), strict=True))
+    # Our own columns (digits, status codes, messages starting with our words) need no
+    # look; a message quotes what was typed only after its first words.
+    ours = (outcomes.distance, outcomes.status, outcomes.message)
+    columns = (
+        column if any(column is own for own in ours) else _spreadsheet_column(column)
+        for column in table
+    )
+    writer.writerows(zip(*columns, strict=True))
     statuses = [str(status) for status in outcomes.status]
     return QPVCheckResult(
         content=buffer.getvalue().encode("utf-8-sig"),
