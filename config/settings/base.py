@@ -59,6 +59,11 @@ INSTALLED_APPS = [
     "quartiers40.home",
 ]
 
+# django-ninja's templates, static files and command without importing the package when
+# Django starts (0.16 s in every process and command; docs/territories.md, issue 17):
+# the same app, label "ninja", see quartiers40/api/ninja_files/.
+INSTALLED_APPS[INSTALLED_APPS.index("ninja")] = "quartiers40.api.ninja_files"
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
