@@ -149,6 +149,9 @@ RATE_LIMITS_IN_CACHE = {"api_anonymous", "api_token"}
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
+# Arabic interface (docs/languages.md): labelled in its own language, right-to-left
+# (Django's LANGUAGES_BIDI lists "ar", so templates get LANGUAGE_BIDI and dir="rtl").
+LANGUAGES += [("ar", "العربية")]
 LOCALE_PATHS = [BASE_DIR / "quartiers40" / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
