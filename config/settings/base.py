@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "quartiers40.api",
     "quartiers40.home",
 ]
+# Translations of what people write (docs/languages.md): generic, depends on core only;
+# the content apps register what they let translate.
+INSTALLED_APPS += ["quartiers40.translations"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -9,9 +9,10 @@ class OpportunitiesConfig(AppConfig):
     def ready(self) -> None:
         from quartiers40.core.demo import DemoLoader, demo_loader_register
 
-        from . import demo, provider_sections, sections
+        from . import demo, provider_sections, sections, translatable
 
         sections.register()
+        translatable.register()
         provider_sections.register()
         demo_loader_register(
             DemoLoader(

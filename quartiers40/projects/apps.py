@@ -9,9 +9,10 @@ class ProjectsConfig(AppConfig):
     def ready(self) -> None:
         from quartiers40.core.demo import DemoLoader, demo_loader_register
 
-        from . import demo, sections
+        from . import demo, sections, translatable
 
         sections.register()
+        translatable.register()
         demo_loader_register(
             DemoLoader(
                 key="projects",
