@@ -5,7 +5,16 @@ from quartiers40.translations.registry import Translatable, model_fields, transl
 from .models import Project
 from .permissions import can_edit_project
 
-FIELDS = ("title", "summary", "easy_read_summary", "description")
+FIELDS = (
+    "title",
+    "summary",
+    "easy_read_summary",
+    "description",
+    "problem",
+    "ai_description",
+    "data_used",
+    "results",
+)
 
 
 def register() -> None:
@@ -15,7 +24,7 @@ def register() -> None:
             model=Project,
             can_edit=can_edit_project,
             topic="projects",
-            markdown_fields={"description"},
+            markdown_fields={"description", "results"},
             **model_fields(Project, FIELDS),
         )
     )

@@ -50,13 +50,22 @@ def _reviewed_texts(obj: models.Model, language: str) -> dict[str, str]:
     return cached[language]
 
 
-def translated(obj: models.Model, field: str, language: str | None = None) -> TranslatedText:
+def translated(
+    obj: models.Model, field: str, language: str | None = None, *, prefetched_only: bool = False
+) -> TranslatedText:
     """`obj.field` in `language` (the active language by default) when a reviewed
-    translation exists, else the original in the site's language."""
+    translation exists, else the original in the site's language.
+
+    `prefetched_only`: read only what `translations_prefetch` brought (a card, in a list
+    that may not have asked: never one query per card); without it, the original."""
     page_lang = _page_language(language)
     original = getattr(obj, field) or ""
     if page_lang != settings.LANGUAGE_CODE:
-        text = _reviewed_texts(obj, page_lang).get(field)
+        if prefetched_only:
+            texts = obj.__dict__.get(CACHE_ATTRIBUTE, {}).get(page_lang, {})
+        else:
+            texts = _reviewed_texts(obj, page_lang)
+        text = texts.get(field)
         if text:
             return TranslatedText(text=text, lang=page_lang, is_original=False, page_lang=page_lang)
     return TranslatedText(

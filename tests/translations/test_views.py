@@ -1,5 +1,6 @@
 """The detail pages in the visitor's language or marked as French; the edit page; the API."""
 
+import html
 import re
 
 import pytest
@@ -189,3 +190,44 @@ def test_the_api_detail_outputs_carry_the_reviewed_translations(client):
     ):
         body = client.get(url).json()
         assert body["translations"] == {"ar": {"title": "عنوان"}}, url
+
+
+# --- Cards in lists -----------------------------------------------------------------------
+
+
+def test_the_catalogue_cards_are_translated_with_one_query_however_many(client, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0  # measure the rendering, not the page cache
+    projects = [PublishedProjectFactory() for _ in range(3)]
+    ContentTranslationFactory(content=projects[0], text="First in English")
+    page = html.unescape(_page(client, reverse("projects:catalogue"), "en"))
+    assert ">First in English</a>" in page
+    assert f'lang="fr" dir="ltr">{projects[1].title}</a>' in page
+
+    def queries() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            _page(client, reverse("projects:catalogue"), "en")
+        return len(captured)
+
+    before = queries()
+    for _ in range(3):
+        ContentTranslationFactory(content=PublishedProjectFactory(), text="More")
+    assert queries() == before
+
+
+def test_a_card_outside_a_prefetched_list_shows_the_original_and_asks_nothing(
+    django_assert_num_queries,
+):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    translated = ContentTranslationFactory(text="In English")
+    project = translated.content_object
+    template = Template(
+        '{% load translations %}{% translated p "title" prefetched_only=True as t %}'
+        "{{ t }}|{{ t.lang }}"
+    )
+    with translation.override("en"), django_assert_num_queries(0):
+        assert html.unescape(template.render(Context({"p": project}))) == f"{project.title}|fr"

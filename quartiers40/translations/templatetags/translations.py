@@ -3,7 +3,10 @@
 {% load translations %}
 {% translated project "title" as title %}
 <h1{% lang_attrs title %}>{{ title }}</h1>
-{% include "translations/_only_in_french.html" with texts=title %}
+{% if title.is_fallback %}{% include "translations/_only_in_french.html" %}{% endif %}
+
+{% translations_prefetch page.object_list %}{% for project in page.object_list %}…
+{% translated project "title" prefetched_only=True as title %}   (in the card)
 """
 
 from django import template
@@ -12,13 +15,21 @@ from django.utils.safestring import SafeString, mark_safe
 
 from ..selectors import TranslatedText
 from ..selectors import translated as translated_text
+from ..selectors import translations_prefetch as prefetch
 
 register = template.Library()
 
 
 @register.simple_tag
-def translated(obj, field: str) -> TranslatedText:
-    return translated_text(obj, field)
+def translated(obj, field: str, prefetched_only: bool = False) -> TranslatedText:
+    return translated_text(obj, field, prefetched_only=prefetched_only)
+
+
+@register.simple_tag
+def translations_prefetch(objects) -> str:
+    """Before a list of cards: their translations in one query (`prefetched_only` cards)."""
+    prefetch(objects)
+    return ""
 
 
 @register.simple_tag
