@@ -53,10 +53,9 @@ def translation_edit(request, kind: str, pk: int, language: str | None = None):
             "object_url": obj.get_absolute_url(),  # type: ignore[attr-defined]
             "form": form,
             "language": language,
-            "language_name": dict(languages)[language],
             "languages": [
-                (code, name, reverse("translations:edit_language", args=[kind, obj.pk, code]))
-                for code, name in languages
+                (code, reverse("translations:edit_language", args=[kind, obj.pk, code]))
+                for code, _name in languages
             ],
             "rows": [
                 (form[name], form.originals[name], stored.get(name)) for name in translatable.fields

@@ -165,3 +165,39 @@ def test_listen_reads_each_part_with_its_language_and_stops(new_context, live_se
     button.click()
     expect(button).to_have_text(article.get_attribute("data-listen-start"))
     assert page.evaluate("window.__cancelled") >= 2
+
+
+def test_a_member_writes_an_arabic_translation_without_javascript(
+    sign_in_as, live_server, contents
+):
+    from quartiers40.projects.models import Project
+    from tests.members.factories import MembershipFactory
+
+    project = Project.objects.get(slug="assistant-cv")
+    membership = MembershipFactory(organisation=project.carrier)
+    page = sign_in_as(membership.user, java_script_enabled=False, viewport=SMALL_PHONE)
+    page.goto(f"{live_server.url}/projets/assistant-cv/")
+    page.locator(f"a[href='/traductions/project/{project.pk}/']").click()
+    page.locator(f"a[href='/traductions/project/{project.pk}/ar/']").click()
+    summary = page.locator("input[name='summary']")
+    expect(summary).to_have_attribute("dir", "rtl")
+    summary.fill("مساعد يساعد على كتابة السيرة الذاتية.")
+    page.locator("form.form button[type='submit']").click()
+    expect(page.locator("input[name='summary']")).to_have_value(
+        "مساعد يساعد على كتابة السيرة الذاتية."
+    )
+    assert page.url.endswith(f"/traductions/project/{project.pk}/ar/")
+    page.context.add_cookies([{"name": "django_language", "value": "ar", "url": live_server.url}])
+    page.goto(f"{live_server.url}/projets/assistant-cv/")
+    lead = page.locator(".lead-text").first
+    expect(lead).to_have_text("مساعد يساعد على كتابة السيرة الذاتية.")
+    expect(lead).not_to_have_attribute("lang", "fr")
+    expect(page.locator(".translation-note")).to_have_count(0)
+
+    # axe-core needs JavaScript: the same page in a second, scripted browser.
+    checked = sign_in_as(membership.user, viewport=SMALL_PHONE)
+    checked.context.add_cookies(
+        [{"name": "django_language", "value": "ar", "url": live_server.url}]
+    )
+    checked.goto(f"{live_server.url}/traductions/project/{project.pk}/ar/")
+    assert_no_axe_violations(checked)
