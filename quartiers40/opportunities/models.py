@@ -9,6 +9,7 @@ its distance to them), or remotely, or both.
 
 import secrets
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
@@ -312,6 +313,9 @@ class Opportunity(models.Model):
     freshness_reminded_at = models.DateTimeField(
         _("relance de mise à jour envoyée le"), null=True, blank=True
     )
+
+    # Its translations (quartiers40.translations): deleted with it.
+    content_translations = GenericRelation("translations.ContentTranslation")
 
     objects = OpportunityQuerySet.as_manager()
 

@@ -1,5 +1,6 @@
 import secrets
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxLengthValidator
 from django.db import models
@@ -174,6 +175,9 @@ class Project(models.Model):
     freshness_reminded_at = models.DateTimeField(
         _("relance de mise à jour envoyée le"), null=True, blank=True
     )
+
+    # Its translations (quartiers40.translations): deleted with it.
+    content_translations = GenericRelation("translations.ContentTranslation")
 
     objects = ProjectQuerySet.as_manager()
 

@@ -19,3 +19,12 @@ def test_reviewed_is_what_a_page_may_show():
     assert not draft.is_reviewed
     assert ContentTranslationFactory().is_reviewed
     assert draft.content_object.title.startswith("Projet d'IA")
+
+
+def test_the_translations_go_with_their_content():
+    translation = ContentTranslationFactory()
+    project = translation.content_object
+    other = ContentTranslationFactory()
+    assert list(project.content_translations.all()) == [translation]
+    project.delete()
+    assert list(type(translation).objects.all()) == [other]
