@@ -8,17 +8,19 @@ class ChallengesConfig(AppConfig):
 
     def ready(self) -> None:
         from quartiers40.core.demo import DemoLoader, demo_loader_register
+        from quartiers40.core.sections import sections_module_register
 
-        from . import demo, sections, translatable
+        from . import translatable
 
-        sections.register()
+        # What of it people may translate (quartiers40.translations).
         translatable.register()
+        sections_module_register("quartiers40.challenges.sections")
         demo_loader_register(
             DemoLoader(
                 key="challenges",
                 order=30,
-                load=demo.load,
-                reset=demo.reset,
+                load="quartiers40.challenges.demo.load",
+                reset="quartiers40.challenges.demo.reset",
                 summary={"challenges": "{n} défis"},
             )
         )
