@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "quartiers40.api",
     "quartiers40.home",
 ]
+# Translations of what people write (docs/languages.md): generic, depends on core only;
+# the content apps register what they let translate.
+INSTALLED_APPS += ["quartiers40.translations"]
 
 # django-ninja's templates, static files and command without importing the package when
 # Django starts (0.16 s in every process and command; docs/territories.md, issue 17):
@@ -162,6 +165,9 @@ RATE_LIMITS_IN_CACHE = {"api_anonymous", "api_token"}
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
+# Arabic interface (docs/languages.md): labelled in its own language, right-to-left
+# (Django's LANGUAGES_BIDI lists "ar", so templates get LANGUAGE_BIDI and dir="rtl").
+LANGUAGES += [("ar", "العربية")]
 LOCALE_PATHS = [BASE_DIR / "quartiers40" / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True

@@ -316,6 +316,9 @@ class Opportunity(models.Model):
         _("relance de mise à jour envoyée le"), null=True, blank=True
     )
 
+    # Its translations (quartiers40.translations): deleted with it.
+    content_translations = GenericRelation("translations.ContentTranslation")
+
     objects = OpportunityQuerySet.as_manager()
 
     class Meta:

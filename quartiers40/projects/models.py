@@ -179,6 +179,9 @@ class Project(models.Model):
         _("relance de mise à jour envoyée le"), null=True, blank=True
     )
 
+    # Its translations (quartiers40.translations): deleted with it.
+    content_translations = GenericRelation("translations.ContentTranslation")
+
     objects = ProjectQuerySet.as_manager()
 
     class Meta:

@@ -33,7 +33,14 @@ from quartiers40.opportunities.enums import (
 from quartiers40.opportunities.models import Opportunity, OpportunityInterest
 
 from .assist import AI_PROVENANCE_DESCRIPTION, AIProvenanceOut
-from .common import ACTIONS_DESCRIPTION, Choice, actions_for, choice
+from .common import (
+    ACTIONS_DESCRIPTION,
+    Choice,
+    actions_for,
+    choice,
+    translations_field,
+    translations_of,
+)
 
 MAX_RADIUS_KM = max(RADIUS_CHOICES_KM)
 THEME_CATEGORIES = frozenset(theme_category(code) for code in THEME_CODES)
@@ -289,6 +296,12 @@ class OpportunityDetailOut(OpportunityOut):
     @staticmethod
     def resolve_actions(opportunity: Opportunity, context) -> list[str]:
         return actions_for([OPPORTUNITY_WORKFLOW], opportunity, context)
+
+    translations: dict[str, dict[str, str]] = translations_field()
+
+    @staticmethod
+    def resolve_translations(opportunity: Opportunity) -> dict[str, dict[str, str]]:
+        return translations_of(opportunity)
 
 
 class OpportunityOwnOut(OpportunityDetailOut):

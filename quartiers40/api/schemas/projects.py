@@ -13,7 +13,14 @@ from quartiers40.projects.enums import PROJECT_WORKFLOW, AICategory, Beneficiary
 from quartiers40.projects.models import EASY_READ_SUMMARY_MAX_LENGTH, Project
 
 from .assist import AI_PROVENANCE_DESCRIPTION, AIProvenanceOut
-from .common import ACTIONS_DESCRIPTION, Choice, actions_for, choice
+from .common import (
+    ACTIONS_DESCRIPTION,
+    Choice,
+    actions_for,
+    choice,
+    translations_field,
+    translations_of,
+)
 from .organisations import QPVBriefOut
 
 
@@ -228,3 +235,9 @@ class ProjectDetailOut(ProjectOut):
     @staticmethod
     def resolve_actions(project: Project, context) -> list[str]:
         return actions_for([PROJECT_WORKFLOW], project, context)
+
+    translations: dict[str, dict[str, str]] = translations_field()
+
+    @staticmethod
+    def resolve_translations(project: Project) -> dict[str, dict[str, str]]:
+        return translations_of(project)
