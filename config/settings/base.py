@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "quartiers40.meetings",
     "quartiers40.opportunities",
     "quartiers40.search",
+    # The plain-language check (docs/plain-language.md): a view and its templates, no model.
+    "quartiers40.plainlanguage",
     "quartiers40.matches",
     "quartiers40.observatory",
     "quartiers40.api",
