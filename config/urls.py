@@ -24,6 +24,8 @@ urlpatterns = [
     path("opportunites/", include("quartiers40.opportunities.urls_open_data")),
     path("opportunites/", include("quartiers40.opportunities.urls")),
     path("recherche/", include("quartiers40.search.urls")),
+    # The plain-language check as one types (docs/plain-language.md).
+    path("lisibilite/", include("quartiers40.plainlanguage.urls")),
     path("suggestions/", include("quartiers40.matches.urls")),
     path("observatoire/", include("quartiers40.observatory.urls")),
     path("donnees-ouvertes/", include("quartiers40.observatory.urls_open_data")),

@@ -13,6 +13,8 @@ from quartiers40.core.widgets import FastSelect, FastSelectMultiple
 from quartiers40.members.enums import OrganisationKind
 from quartiers40.members.models import Organisation
 from quartiers40.members.validators import ImageUploadField
+from quartiers40.plainlanguage.check import KIND_SUMMARY, KIND_TEXT
+from quartiers40.plainlanguage.forms import plain_check_fields
 from quartiers40.territories.forms import QPVMultipleChoiceField
 from quartiers40.territories.reference import DEPARTMENT_CHOICES
 
@@ -200,6 +202,14 @@ class ProjectForm(WrittenTextMixin, forms.ModelForm):
             ("", _("Choisissez")),
             *[choice for choice in self.fields["ai_category"].choices if choice[0]],
         ]
+        plain_check_fields(
+            self,
+            {
+                "easy_read_summary": KIND_SUMMARY,
+                "description": KIND_TEXT,
+                "ai_description": KIND_TEXT,
+            },
+        )
         self.needed_to_submit = tuple(
             name
             for name in REQUIRED_FOR_SUBMISSION

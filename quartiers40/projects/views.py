@@ -14,6 +14,7 @@ from quartiers40.core.forms import error_text, form_errors_apply
 from quartiers40.core.maps import map_tiles, map_tiles_allowed
 from quartiers40.core.pagecache import public_page_cache
 from quartiers40.core.ratelimit import client_ip, rate_limit_check
+from quartiers40.plainlanguage.forms import plain_check_apply, plain_check_requested
 from quartiers40.search.selectors import search_object_ids
 from quartiers40.territories.selectors import qpv_summary_get
 from quartiers40.territories.widgets import qpv_picker_query
@@ -277,6 +278,9 @@ def project_create(request):
         return render(request, "projects/no_organisation.html")
     form = qpv_picker_query(ProjectForm(request.POST or None, carriers=carriers), request.GET)
     project = None
+    if plain_check_requested(request):  # "Vérifier la lisibilité": nothing saved
+        plain_check_apply(form)
+        return _form_page(request, form, project)
     if request.method == "POST" and form.is_valid():
         project = _save(request, form, None)
         if project is not None and not form.errors:
@@ -291,6 +295,9 @@ def project_edit(request, key: str):
     if not project.is_changeable:
         return _archived(request, project)
     form = qpv_picker_query(ProjectForm(request.POST or None, instance=project), request.GET)
+    if plain_check_requested(request):  # "Vérifier la lisibilité": nothing saved
+        plain_check_apply(form)
+        return _form_page(request, form, project)
     if request.method == "POST" and form.is_valid():
         _save(request, form, project)
         if not form.errors:
