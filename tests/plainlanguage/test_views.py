@@ -4,8 +4,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from quartiers40.challenges.models import Challenge
+from quartiers40.opportunities.models import Opportunity
 from quartiers40.projects.models import Project
+from tests.meetings.factories import EditionFactory
 from tests.members.factories import MembershipFactory, UserFactory
+from tests.opportunities.provider_helpers import form_data, member
 from tests.projects.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +103,44 @@ def test_the_edit_page_checks_without_saving(client):
     assert response.status_code == 200 and "« dispositif »" in response.content.decode()
     project.refresh_from_db()
     assert project.easy_read_summary == "Avant."
+
+
+def test_the_defi_form_checks_its_situation_without_posting(client):
+    client.force_login(UserFactory())
+    data = {
+        "title": "Les papiers de la CAF",
+        "situation": "Les démarches sont dématérialisées.",
+        "affected": "Les familles.",
+        "action": "plain_check",
+    }
+    response = client.post(reverse("challenges:create"), data)
+    page = response.content.decode()
+    assert response.status_code == 200 and not Challenge.objects.exists()
+    assert "« dématérialisées » : écrivez « en ligne »." in page
+    assert "Les papiers de la CAF" in page
+
+
+def test_the_opportunity_form_checks_its_summary_and_keeps_the_places(client):
+    user, organisation = member()
+    client.force_login(user)
+    data = form_data(organisation, summary=JARGON, action="plain_check")
+    response = client.post(reverse("opportunities:create"), data)
+    page = response.content.decode()
+    assert response.status_code == 200 and not Opportunity.objects.exists()
+    assert "« dispositif » : écrivez « aide »." in page
+    assert "20 rue de la Goutte d&#x27;Or" in page or "20 rue de la Goutte d'Or" in page
+
+
+def test_the_minutes_form_checks_at_its_own_address(client):
+    edition = EditionFactory()
+    organiser = UserFactory()
+    edition.organisers.add(organiser)
+    client.force_login(organiser)
+    url = reverse("meetings:minutes_edit", args=[edition.slug])
+    assert f'formaction="{url}#lisibilite-id_minutes"' in client.get(url).content.decode()
+    response = client.post(
+        url, {"minutes": "Le comité de pilotage a validé.", "action": "plain_check"}
+    )
+    assert "« comité de pilotage »" in response.content.decode()
+    edition.refresh_from_db()
+    assert edition.minutes == ""

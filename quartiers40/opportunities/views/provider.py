@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from quartiers40.core.forms import form_errors_apply
+from quartiers40.plainlanguage.forms import plain_check_apply, plain_check_requested
 
 from .. import permissions, selectors, services
 from ..enums import OPPORTUNITY_WORKFLOW, OpportunityStatus
@@ -299,8 +300,10 @@ def opportunity_create(request):
         )
         return _form_page(request, page, None, providers=providers)
     page = _page_from_post(request, providers=providers)
-    if ADD_PLACES in request.POST or ADD_SESSIONS in request.POST:
+    if ADD_PLACES in request.POST or ADD_SESSIONS in request.POST or plain_check_requested(request):
         page = _page_with_more_rows(request, page, providers=providers)
+        if plain_check_requested(request):  # "Vérifier la lisibilité": nothing saved
+            plain_check_apply(page.form)
         return _form_page(request, page, None, providers=providers)
     opportunity = None
     if page.is_valid():
@@ -328,8 +331,10 @@ def opportunity_edit(request, slug: str):
         )
         return _form_page(request, page, opportunity)
     page = _page_from_post(request, opportunity=opportunity)
-    if ADD_PLACES in request.POST or ADD_SESSIONS in request.POST:
+    if ADD_PLACES in request.POST or ADD_SESSIONS in request.POST or plain_check_requested(request):
         page = _page_with_more_rows(request, page, opportunity=opportunity)
+        if plain_check_requested(request):  # "Vérifier la lisibilité": nothing saved
+            plain_check_apply(page.form)
         return _form_page(request, page, opportunity)
     if page.is_valid():
         _save(request, page, opportunity)
