@@ -46,6 +46,12 @@ class ChallengeFilterForm(forms.Form):
         max_length=16,
         help_text=_("Le code du QPV, par exemple QN09301M."),
     )
+    # The "facile à lire" mark (quartiers40/plainlanguage): ?facile=1 in the address.
+    facile = forms.BooleanField(
+        label=_("Facile à lire seulement"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"value": "1"}),
+    )
     sort = forms.ChoiceField(
         label=_("Trier par"),
         choices=[

@@ -194,9 +194,11 @@ NOT_PASSIVE = {
     "allé", "venu", "arrivé", "parti", "entré", "sorti", "né", "mort", "tombé", "resté",
     "devenu", "revenu", "retourné", "monté", "descendu", "passé", "rentré", "décédé",
 }  # fmt: skip
+ADVERBS = "pas|plus|bien|déjà|souvent|toujours|jamais|aussi|très|tous|tout|ici|là"
 PASSIVE_RE = re.compile(
-    rf"(?<![\w'’])(?:{BE_FORMS})(?:\s+(?:pas|plus|bien|déjà|souvent|toujours|jamais|aussi|très))*"
-    r"\s+([^\W\d_]+(?:é|ée|és|ées|is|ise|ises|it|ite|its|ites|ert|erte|erts|ertes|u|ue|us|ues))"
+    rf"(?<![\w'’])(?:{BE_FORMS})(?:\s+(?:{ADVERBS}))*"
+    rf"\s+(?!(?:{ADVERBS})(?![\w-]))"
+    r"([^\W\d_]+(?:é|ée|és|ées|is|ise|ises|it|ite|its|ites|ert|erte|erts|ertes|u|ue|us|ues))"
     r"(?![\w-])",
     re.IGNORECASE,
 )
@@ -510,6 +512,6 @@ def check_text(text: str, *, kind: str = KIND_SUMMARY) -> PlainCheck:
     )
 
 
-def is_easy_to_read(text: str) -> bool:
-    """What the services store as a summary's "facile à lire" mark."""
-    return bool(text and text.strip()) and check_text(text, kind=KIND_SUMMARY).passes
+def is_easy_to_read(text: str, *, kind: str = KIND_SUMMARY) -> bool:
+    """What the services store as a text's "facile à lire" mark (`easy_to_read`)."""
+    return bool(text and text.strip()) and check_text(text, kind=kind).passes

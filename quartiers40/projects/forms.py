@@ -63,6 +63,12 @@ class CatalogueFilterForm(forms.Form):
         choices=[("", _("Tous les types d'organisation")), *OrganisationKind.choices],
         required=False,
     )
+    # The "facile à lire" mark (quartiers40/plainlanguage): ?facile=1 in the address.
+    facile = forms.BooleanField(
+        label=_("Résumé facile à lire seulement"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"value": "1"}),
+    )
     sort = forms.ChoiceField(
         label=_("Trier par"),
         choices=[

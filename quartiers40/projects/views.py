@@ -68,6 +68,7 @@ def _filtered(request):
         department=values.get("department", ""),
         qpv=values.get("qpv", ""),
         carrier_kind=values.get("carrier_kind", ""),
+        easy_to_read=bool(values.get("facile")),
         query=words if among is None else "",
         among=among,
     )
