@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 DATA_FILE = Path(__file__).parent / "data" / "jargon_fr.toml"
@@ -54,6 +55,11 @@ RULE_LONG_WORD = "long_word"
 ADVICE_RULES = frozenset({RULE_RARE_WORD, RULE_LONG_WORD})
 
 
+def _typography(message: str) -> str:
+    """French spacing: no line break inside « … » nor before a colon."""
+    return message.replace("« ", "«\u00a0").replace(" »", "\u00a0»").replace(" :", "\u00a0:")
+
+
 @dataclass(frozen=True)
 class Finding:
     rule: str
@@ -61,6 +67,9 @@ class Finding:
     start: int  # position in the text as given (characters)
     end: int
     message: str  # French, with what to write instead
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", _typography(self.message))
 
     @property
     def is_advice(self) -> bool:
@@ -495,7 +504,7 @@ def check_text(text: str, *, kind: str = KIND_SUMMARY) -> PlainCheck:
                 "Score de lisibilité %(score)s sur 100 : %(limit)s au moins. Des phrases plus "
                 "courtes et des mots plus courts l'augmentent."
             )
-            % {"score": score, "limit": int(limits.reading_ease)}
+            % {"score": number_format(score, 1), "limit": int(limits.reading_ease)}
         )
     if len(hard) * 100 / len(words) > limits.hard_words_per_100:
         reasons.append(_("Trop de mots rares ou longs pour la longueur du texte."))

@@ -51,7 +51,7 @@ def test_jargon_gives_a_concrete_replacement_with_its_position():
     (finding,) = [f for f in check_text(text).findings if f.rule == RULE_JARGON]
     assert finding.excerpt == "dématérialisées"
     assert text[finding.start : finding.end] == "dématérialisées"
-    assert finding.message == "« dématérialisées » : écrivez « en ligne »."
+    assert finding.message.replace("\u00a0", " ") == "« dématérialisées » : écrivez « en ligne »."
 
 
 def test_the_longest_expression_wins_and_each_is_reported_once():

@@ -59,30 +59,54 @@ def test_the_opportunity_services_check_the_summary():
 def test_projects_badge_and_filter(client):
     easy = PublishedProjectFactory(title="Projet simple", easy_to_read=True)
     PublishedProjectFactory(title="Projet compliqué", easy_to_read=False)
-    page = client.get(reverse("projects:catalogue")).content.decode()
+    page = client.get(reverse("projects:catalogue")).content.decode().replace("\u00a0", " ")
     assert page.count(BADGE) == 1 and 'name="facile"' in page
-    filtered = client.get(reverse("projects:catalogue"), {"facile": "1"}).content.decode()
+    filtered = (
+        client.get(reverse("projects:catalogue"), {"facile": "1"})
+        .content.decode()
+        .replace("\u00a0", " ")
+    )
     assert "Projet simple" in filtered and "Projet compliqué" not in filtered
-    detail = client.get(reverse("projects:detail", args=[easy.slug])).content.decode()
+    detail = (
+        client.get(reverse("projects:detail", args=[easy.slug]))
+        .content.decode()
+        .replace("\u00a0", " ")
+    )
     assert BADGE in detail
 
 
 def test_defis_badge_and_filter(client):
     easy = ChallengeFactory(title="Défi simple", easy_to_read=True)
     ChallengeFactory(title="Défi compliqué")
-    filtered = client.get(reverse("challenges:list"), {"facile": "1"}).content.decode()
+    filtered = (
+        client.get(reverse("challenges:list"), {"facile": "1"})
+        .content.decode()
+        .replace("\u00a0", " ")
+    )
     assert "Défi simple" in filtered and "Défi compliqué" not in filtered
     assert BADGE in filtered
-    detail = client.get(reverse("challenges:detail", args=[easy.slug])).content.decode()
+    detail = (
+        client.get(reverse("challenges:detail", args=[easy.slug]))
+        .content.decode()
+        .replace("\u00a0", " ")
+    )
     assert BADGE in detail
 
 
 def test_opportunities_badge_and_filter_on_the_map_list(client):
     easy = OpportunityFactory(title="Atelier simple", easy_to_read=True)
     OpportunityFactory(title="Atelier compliqué")
-    filtered = client.get(reverse("opportunities:map"), {"facile": "1"}).content.decode()
+    filtered = (
+        client.get(reverse("opportunities:map"), {"facile": "1"})
+        .content.decode()
+        .replace("\u00a0", " ")
+    )
     assert 'name="facile"' in filtered
-    detail = client.get(reverse("opportunities:detail", args=[easy.slug])).content.decode()
+    detail = (
+        client.get(reverse("opportunities:detail", args=[easy.slug]))
+        .content.decode()
+        .replace("\u00a0", " ")
+    )
     assert BADGE in detail
 
 
