@@ -254,8 +254,10 @@ RATE_LIMITS = {
     "meeting_registration_ip": (10, 3600),
 }
 # The plain-language check as one types (quartiers40/plainlanguage): one post per pause.
+# Counted in the cache (load shedding, not guessing): no database write per pause.
 RATE_LIMITS["plain_check_ip"] = (600, 600)
 RATE_LIMITS["plain_check_account"] = (300, 600)
+RATE_LIMITS_IN_CACHE = {*RATE_LIMITS_IN_CACHE, "plain_check_ip", "plain_check_account"}
 RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
 # Behind a reverse proxy, the client address is the last hop it appends.
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
