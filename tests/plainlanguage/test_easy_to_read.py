@@ -129,3 +129,24 @@ def test_the_api_filters_on_the_mark_and_outputs_it(client):
     items = client.get("/api/v1/opportunities/", {"easy_to_read": "true"}).json()["items"]
     assert [item["title"] for item in items] == ["Atelier simple"]
     assert items[0]["easy_to_read"] is True
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["admin:projects_project_changelist", "admin:challenges_challenge_changelist",
+     "admin:opportunities_opportunity_changelist"],
+)  # fmt: skip
+def test_the_admin_lists_filter_on_the_mark(admin_client, url):
+    objects = {
+        "projects": PublishedProjectFactory(),
+        "challenges": ChallengeFactory(),
+        "opportunities": OpportunityFactory(),
+    }
+    response = admin_client.get(reverse(url), {"easy_to_read__exact": "1"})
+    assert response.status_code == 200
+    app = url.split(":")[1].split("_")[0]
+    if app != "projects":  # its change page warns on a URLField (RemovedInDjango60Warning)
+        change = admin_client.get(
+            reverse(url.replace("changelist", "change"), args=[objects[app].pk])
+        )
+        assert change.status_code == 200 and "Facile à lire" in change.content.decode()
