@@ -26,6 +26,8 @@ urlpatterns = [
     path("recherche/", include("quartiers40.search.urls")),
     # Translations of a project, a défi or an opportunity, by the people who may edit it.
     path("traductions/", include("quartiers40.translations.urls")),
+    # The plain-language check as one types (docs/plain-language.md).
+    path("lisibilite/", include("quartiers40.plainlanguage.urls")),
     path("suggestions/", include("quartiers40.matches.urls")),
     path("observatoire/", include("quartiers40.observatory.urls")),
     path("donnees-ouvertes/", include("quartiers40.observatory.urls_open_data")),

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "quartiers40.meetings",
     "quartiers40.opportunities",
     "quartiers40.search",
+    # The plain-language check (docs/plain-language.md): a view and its templates, no model.
+    "quartiers40.plainlanguage",
     "quartiers40.matches",
     "quartiers40.observatory",
     "quartiers40.api",
@@ -281,6 +283,11 @@ RATE_LIMITS = {
     "challenge_report_account": (10, 3600),
     "meeting_registration_ip": (10, 3600),
 }
+# The plain-language check as one types (quartiers40/plainlanguage): one post per pause.
+# Counted in the cache (load shedding, not guessing): no database write per pause.
+RATE_LIMITS["plain_check_ip"] = (600, 600)
+RATE_LIMITS["plain_check_account"] = (300, 600)
+RATE_LIMITS_IN_CACHE = {*RATE_LIMITS_IN_CACHE, "plain_check_ip", "plain_check_account"}
 RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
 # Behind a reverse proxy, the client address is the last hop it appends.
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)

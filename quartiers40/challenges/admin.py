@@ -27,12 +27,13 @@ class ChallengeAdmin(admin.ModelAdmin):
     """Read and correct; the workflow goes through the pages (services, log, e-mails)."""
 
     list_display = ("title", "status", "moderation", "supports_count", "department", "created_at")
-    list_filter = ("status", "moderation", "on_behalf_of_resident")
+    list_filter = ("status", "moderation", "on_behalf_of_resident", "easy_to_read")
     search_fields = ("title", "situation", "slug", "public_id")
     readonly_fields = (
         "public_id",
         "status",
         "moderation",
+        "easy_to_read",  # set by the services (docs/plain-language.md)
         "supports_count",
         "merged_into",
         "resident_consent_at",

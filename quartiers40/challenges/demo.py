@@ -20,6 +20,7 @@ from django.utils import timezone
 from quartiers40.core.db import unique_slug
 from quartiers40.members.enums import OrganisationKind, OrganisationStatus, Role
 from quartiers40.members.models import Organisation, OrganisationMembership, User
+from quartiers40.plainlanguage.check import KIND_TEXT, is_easy_to_read
 from quartiers40.projects.enums import ProjectStatus
 from quartiers40.projects.models import Project
 from quartiers40.territories.models import QPV
@@ -193,10 +194,12 @@ def load(*, rng: random.Random) -> dict[str, int]:
         elif index in CLOSED:
             status = ChallengeStatus.CLOSED
         where = place.name if place else commune_name
+        text = f"À {where} ({area}) : {situation}\n\n{FICTIONAL_NOTE}"
         challenge = Challenge.objects.create(
             slug=_slug(title, where),
             title=title,
-            situation=f"À {where} ({area}) : {situation}\n\n{FICTIONAL_NOTE}",
+            situation=text,
+            easy_to_read=is_easy_to_read(text, kind=KIND_TEXT),
             affected=affected,
             solved_when=solved_when,
             themes=[theme.value for theme in themes],

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from quartiers40.core.forms import FieldGroup, WrittenTextMixin, field_groups
 from quartiers40.core.widgets import FastSelect
 from quartiers40.members.models import Organisation
+from quartiers40.plainlanguage.check import KIND_SUMMARY, KIND_TEXT
+from quartiers40.plainlanguage.forms import plain_check_fields
 from quartiers40.projects.enums import ProjectStatus
 from quartiers40.projects.models import Project
 from quartiers40.territories.forms import QPVMultipleChoiceField
@@ -43,6 +45,12 @@ class ChallengeFilterForm(forms.Form):
         required=False,
         max_length=16,
         help_text=_("Le code du QPV, par exemple QN09301M."),
+    )
+    # The "facile à lire" mark (quartiers40/plainlanguage): ?facile=1 in the address.
+    facile = forms.BooleanField(
+        label=_("Facile à lire seulement"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"value": "1"}),
     )
     sort = forms.ChoiceField(
         label=_("Trier par"),
@@ -174,6 +182,9 @@ class ChallengeForm(WrittenTextMixin, forms.Form):
             del self.fields["on_behalf_of_resident"]
             del self.fields["resident_consent"]
         self.fields["attachment"].help_text = _attachment_help()
+        plain_check_fields(
+            self, {"situation": KIND_TEXT, "affected": KIND_SUMMARY, "solved_when": KIND_SUMMARY}
+        )
 
     def groups(self):
         return field_groups(self, self.GROUPS)

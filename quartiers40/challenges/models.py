@@ -82,6 +82,9 @@ class Challenge(models.Model):
         max_length=4000,
         help_text=_("Ce qui se passe, pour qui, depuis quand. Pas de nom ni d'adresse."),
     )
+    # The "facile à lire" mark: the situation passes the plain-language check as a text
+    # (quartiers40/plainlanguage); set by the services on every write.
+    easy_to_read = models.BooleanField(_("facile à lire"), default=False, editable=False)
     affected = models.TextField(
         _("qui est concerné"),
         max_length=1000,

@@ -67,6 +67,7 @@ def challenge_catalogue(
     status: str = "",
     qpv: str = "",
     department: str = "",
+    easy_to_read: bool = False,
     query: str = "",
     sort: str = "supports",
     among: Sequence[int] | None = None,
@@ -82,6 +83,8 @@ def challenge_catalogue(
         challenges = challenges.filter(qpvs__code=qpv)
     if department:
         challenges = challenges.in_department(department)
+    if easy_to_read:
+        challenges = challenges.filter(easy_to_read=True)
     if query:
         challenges = challenges.filter(
             Q(title__icontains=query) | Q(situation__icontains=query) | Q(affected__icontains=query)

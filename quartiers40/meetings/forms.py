@@ -6,6 +6,8 @@ from quartiers40.challenges.models import Challenge
 from quartiers40.core.forms import WrittenTextMixin
 from quartiers40.core.widgets import FastSelect
 from quartiers40.members.models import Organisation, User
+from quartiers40.plainlanguage.check import KIND_TEXT
+from quartiers40.plainlanguage.forms import plain_check_fields
 from quartiers40.projects.models import Project
 
 from .enums import ACTION_ITEM_WORKFLOW, ActionItemStatus, Attendance, ResourceKind
@@ -312,6 +314,10 @@ class MinutesForm(WrittenTextMixin, forms.Form):
         label=_("Lien de la rediffusion"), required=False, assume_scheme="https"
     )
     slides_url = forms.URLField(label=_("Lien des supports"), required=False, assume_scheme="https")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        plain_check_fields(self, {"minutes": KIND_TEXT})
 
 
 MAX_PROPOSED_ACTIONS = 20

@@ -36,6 +36,15 @@ class Metric(models.TextChoices):
     ATTENDANCE = "attendance", _("Personnes présentes aux rencontres, par mode")
     ACTIONS = "actions", _("Actions de suivi des rencontres")
     SUGGESTIONS = "suggestions", _("Suggestions faites")
+    # Projects' easy-read summaries, défis' situations, opportunities' summaries, published.
+    EASY_TO_READ = "easy_to_read", _("Textes publiés, selon la vérification du français facile")
+
+
+class EasyToRead(models.TextChoices):
+    """A published text passes the plain-language check (quartiers40/plainlanguage) or not."""
+
+    EASY = "easy", _("Faciles à lire")
+    NOT_YET = "not_easy", _("Pas encore faciles à lire")
 
 
 class ActionState(models.TextChoices):

@@ -30,7 +30,7 @@ from quartiers40.opportunities.models import Opportunity, OpportunityInterest
 from quartiers40.projects.models import Project
 from quartiers40.territories.reference import region_of
 
-from .enums import ActionState, Metric, ScopeKind, SuggestionResult
+from .enums import ActionState, EasyToRead, Metric, ScopeKind, SuggestionResult
 
 
 def region_of_department(code: str) -> str:
@@ -105,6 +105,14 @@ def _suggestion_result() -> Case:
     return Case(
         When(step__in=sorted(LED_TO_SOMETHING), then=Value(SuggestionResult.LED.value)),
         default=Value(SuggestionResult.NOT_YET.value),
+    )
+
+
+def _easy_to_read() -> Case:
+    """The "facile à lire" mark the services store on each text (quartiers40/plainlanguage)."""
+    return Case(
+        When(easy_to_read=True, then=Value(EasyToRead.EASY.value)),
+        default=Value(EasyToRead.NOT_YET.value),
     )
 
 
@@ -232,6 +240,29 @@ SOURCES: tuple[Source, ...] = (
             *through_qpvs("subject_challenge__qpvs"),
             *through_qpvs("subject_project__qpvs"),
         ),
+    ),
+    # Three sources, one metric: their counts add up (services._add), so the share of the
+    # texts published here that are easy to read is easy / total, per scope and quarter.
+    Source(
+        Metric.EASY_TO_READ,
+        rows=lambda: Project.objects.published(),
+        dimension=_easy_to_read,
+        date="published_at",
+        placements=_PROJECTS_PLACES,
+    ),
+    Source(
+        Metric.EASY_TO_READ,
+        rows=lambda: Challenge.objects.visible(),
+        dimension=_easy_to_read,
+        date="created_at",
+        placements=_CHALLENGES_PLACES,
+    ),
+    Source(
+        Metric.EASY_TO_READ,
+        rows=lambda: Opportunity.objects.published(),
+        dimension=_easy_to_read,
+        date="published_at",
+        placements=_OPPORTUNITY_PLACES,
     ),
 )
 

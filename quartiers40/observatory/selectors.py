@@ -18,7 +18,7 @@ from quartiers40.territories.models import QPV, Commune
 from quartiers40.territories.reference import DEPARTMENTS, REGIONS, region_of
 from quartiers40.territories.selectors import qpv_summary_get, qpvs_current
 
-from .enums import UNSPECIFIED, ActionState, Metric, ScopeKind, SuggestionResult
+from .enums import UNSPECIFIED, ActionState, EasyToRead, Metric, ScopeKind, SuggestionResult
 from .figures import ABOUT_PEOPLE
 from .models import ALL_TIME, TOTAL, Figure, Refresh
 from .privacy import is_hidden, plotted, shown
@@ -41,6 +41,7 @@ DIMENSIONS: dict[str, type[TextChoices]] = {
     Metric.ATTENDANCE: Attendance,
     Metric.ACTIONS: ActionState,
     Metric.SUGGESTIONS: SuggestionResult,
+    Metric.EASY_TO_READ: EasyToRead,
 }
 # The blocks of a dashboard, in order: (heading, metrics).
 SECTIONS = (
@@ -50,6 +51,7 @@ SECTIONS = (
     ("opportunities", (Metric.OPPORTUNITIES, Metric.INTERESTS)),
     ("meetings", (Metric.EDITIONS, Metric.REGISTRATIONS, Metric.ATTENDANCE, Metric.ACTIONS)),
     ("suggestions", (Metric.SUGGESTIONS,)),
+    ("plain_language", (Metric.EASY_TO_READ,)),
 )
 
 
@@ -61,6 +63,7 @@ def section_titles() -> dict[str, str]:
         "opportunities": _("Opportunités pour les habitants"),
         "meetings": _("Rencontres"),
         "suggestions": _("Suggestions"),
+        "plain_language": _("Français facile"),
     }
 
 
@@ -195,6 +198,23 @@ class Block:
     def any(self) -> bool:
         return self.total.value > 0
 
+    def share(self, code: str) -> int | None:
+        """The % of the total in dimension `code`, over all time (None: nothing counted)."""
+        line = next((line for line in self.lines if line.code == code), None)
+        if line is None or not self.total.value:
+            return None
+        return round(100 * line.total.value / self.total.value)
+
+    def share_trend(self, code: str) -> list[tuple[Quarter, int | None]]:
+        """The same share, quarter by quarter (of the texts published that quarter)."""
+        line = next((line for line in self.lines if line.code == code), None)
+        if line is None:
+            return []
+        return [
+            (quarter, round(100 * part.value / total.value) if total.value else None)
+            for quarter, part, total in zip(self.quarters, line.trend, self.trend, strict=True)
+        ]
+
 
 @dataclass
 class Dashboard:
@@ -204,6 +224,8 @@ class Dashboard:
     sections: list[tuple[str, str, list[Block]]] = field(default_factory=list)
     solved_share: int | None = None  # % of the défis posted here now solved
     solve_days: int | None = None  # median days from posting to solved
+    easy_share: int | None = None  # % of the texts published here that are easy to read
+    easy_share_trend: list[tuple[Quarter, int | None]] = field(default_factory=list)
     refreshed: Refresh | None = None
     version: str = ""
 
@@ -278,6 +300,8 @@ def dashboard_get(
         sections=sections,
         solved_share=round(100 * solved / challenges) if challenges else None,
         solve_days=figures.get((Metric.CHALLENGES_SOLVE_DAYS, TOTAL, ALL_TIME)),
+        easy_share=blocks[Metric.EASY_TO_READ].share(EasyToRead.EASY),
+        easy_share_trend=blocks[Metric.EASY_TO_READ].share_trend(EasyToRead.EASY),
         refreshed=refreshed,
         version=refreshed.version if refreshed else "",
     )

@@ -53,7 +53,16 @@ class OpportunityAdmin(admin.ModelAdmin):
         "is_fictional",
         "last_updated_at",
     ]
-    list_filter = ["status", "kind", "source", "is_fictional", "cost", "is_remote", "qpv_priority"]
+    list_filter = [
+        "status",
+        "kind",
+        "source",
+        "is_fictional",
+        "cost",
+        "is_remote",
+        "qpv_priority",
+        "easy_to_read",
+    ]
     search_fields = [
         "title",
         "summary",
@@ -67,6 +76,7 @@ class OpportunityAdmin(admin.ModelAdmin):
     readonly_fields = [
         *IMPORT_FIELDS,
         "withdrawn_from_source",
+        "easy_to_read",  # set by the services (docs/plain-language.md)
         "created_at",
         "last_updated_at",
         "published_at",

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from quartiers40.members.models import Organisation
+from quartiers40.plainlanguage.check import is_easy_to_read
 from quartiers40.territories.models import QPV
 
 from .demo_data import OFFERS, OPENING_HOURS, PLACE_NAMES, STREETS
@@ -134,6 +135,7 @@ def _load_member_offers(*, rng: random.Random) -> int:
                 opportunity.withdrawn_at = now - timedelta(days=5)
             opportunity.slug = opportunity_slug(opportunity.title)
             opportunity.full_clean()
+            opportunity.easy_to_read = is_easy_to_read(opportunity.summary)
             opportunity.save()
             if not remote or rng.random() < 0.5:
                 places = [_place(qpv, rng)]

@@ -9,6 +9,8 @@ from quartiers40.assist.forms import AIDraftFormMixin
 from quartiers40.core.forms import SIMPLE_FORMATTING_HELP, BoundFieldGroup, FieldGroup, field_groups
 from quartiers40.core.widgets import FastSelect
 from quartiers40.members.models import Organisation
+from quartiers40.plainlanguage.check import KIND_SUMMARY, KIND_TEXT
+from quartiers40.plainlanguage.forms import plain_check_fields
 
 from .enums import (
     THEME_CHOICES,
@@ -253,6 +255,7 @@ class OpportunityForm(AIDraftFormMixin, forms.ModelForm):
             ACCESLIBRE_URL,
             "acceslibre.beta.gouv.fr",
         )
+        plain_check_fields(self, {"summary": KIND_SUMMARY, "description": KIND_TEXT})
         self.needed_to_submit = tuple(
             name for name in ("description", "themes", "how_to_go") if name in fields
         )

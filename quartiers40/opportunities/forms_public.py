@@ -68,6 +68,12 @@ class NearSearchForm(forms.Form):
         required=False,
     )
     gratuit = forms.BooleanField(label=_("Gratuit seulement"), required=False)
+    # The "facile à lire" mark (quartiers40/plainlanguage): ?facile=1 in the address.
+    facile = forms.BooleanField(
+        label=_("Résumé facile à lire seulement"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"value": "1"}),
+    )
     # "Pour moi": in a fold; nothing of it is kept.
     age = forms.IntegerField(
         label=_("Votre âge"),
@@ -90,7 +96,7 @@ class NearSearchForm(forms.Form):
         empty_value=None,
     )
     FOR_ME_FIELDS = ("age", "situation", "diplome")
-    FILTER_FIELDS = ("rayon", "type", "theme", "gratuit")
+    FILTER_FIELDS = ("rayon", "type", "theme", "gratuit", "facile")
 
     def has_place(self) -> bool:
         data = self.cleaned_data
@@ -107,6 +113,7 @@ class NearSearchForm(forms.Form):
             kinds=(data["type"],) if data.get("type") else (),
             theme=data.get("theme") or "",
             free_only=bool(data.get("gratuit")),
+            easy_to_read_only=bool(data.get("facile")),
             age=data.get("age"),
             situations=tuple(data.get("situation") or ()),
             level=data.get("diplome"),
@@ -134,6 +141,7 @@ class MapFilterForm(forms.Form):
     type = NearSearchForm.base_fields["type"]
     theme = NearSearchForm.base_fields["theme"]
     gratuit = NearSearchForm.base_fields["gratuit"]
+    facile = NearSearchForm.base_fields["facile"]
 
 
 class InterestForm(forms.Form):

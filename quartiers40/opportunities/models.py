@@ -177,6 +177,9 @@ class Opportunity(models.Model):
         validators=[MaxLengthValidator(SUMMARY_MAX_LENGTH)],
         help_text=_("400 caractères au plus, des phrases courtes, des mots de tous les jours."),
     )
+    # The "facile à lire" mark: the summary passes the plain-language check
+    # (quartiers40/plainlanguage); set by the services on every write.
+    easy_to_read = models.BooleanField(_("facile à lire"), default=False, editable=False)
     description = models.TextField(_("description"), blank=True, max_length=20000)
     # Texts an AI drafted and a person accepted (assist/): the summary's label. No column.
     ai_drafts = GenericRelation("assist.AIDraft")

@@ -26,7 +26,14 @@ class ProjectUpdateInline(admin.TabularInline):
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
     list_display = ["title", "carrier", "status", "stage", "ai_category", "last_updated_at"]
-    list_filter = ["status", "stage", "ai_category", "processes_personal_data", "carrier__kind"]
+    list_filter = [
+        "status",
+        "stage",
+        "ai_category",
+        "processes_personal_data",
+        "carrier__kind",
+        "easy_to_read",
+    ]
     search_fields = ["title", "summary", "carrier__name", "slug"]
     list_select_related = ["carrier"]
     raw_id_fields = ["qpvs", "carrier", "created_by"]
@@ -38,6 +45,7 @@ class ProjectAdmin(admin.ModelAdmin):
         "published_at",
         "archived_at",
         "freshness_reminded_at",
+        "easy_to_read",  # set by the services (docs/plain-language.md)
     ]
     date_hierarchy = "last_updated_at"
     inlines = [ProjectImageInline, ProjectDocumentInline, ProjectUpdateInline]

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from quartiers40.members.models import Organisation, User
+from quartiers40.plainlanguage.check import is_easy_to_read
 from quartiers40.territories.models import QPV
 
 from .enums import AICategory as AI
@@ -249,6 +250,7 @@ def load(*, rng: random.Random) -> dict[str, int]:
                 slug=project_slug(f"{title}-{commune}-{round_index}"),
                 summary=summary,
                 easy_read_summary=easy_read,
+                easy_to_read=is_easy_to_read(easy_read),
                 description=(
                     f"{summary}\n\nPorté par **{carrier.name}** avec les habitants.\n\n"
                     f"{FICTIONAL_NOTE}"

@@ -14,6 +14,8 @@ from quartiers40.core.widgets import FastSelect, FastSelectMultiple
 from quartiers40.members.enums import OrganisationKind
 from quartiers40.members.models import Organisation
 from quartiers40.members.validators import ImageUploadField
+from quartiers40.plainlanguage.check import KIND_SUMMARY, KIND_TEXT
+from quartiers40.plainlanguage.forms import plain_check_fields
 from quartiers40.territories.forms import QPVMultipleChoiceField
 from quartiers40.territories.reference import DEPARTMENT_CHOICES
 
@@ -61,6 +63,12 @@ class CatalogueFilterForm(forms.Form):
         label=_("Organisation porteuse"),
         choices=[("", _("Tous les types d'organisation")), *OrganisationKind.choices],
         required=False,
+    )
+    # The "facile à lire" mark (quartiers40/plainlanguage): ?facile=1 in the address.
+    facile = forms.BooleanField(
+        label=_("Résumé facile à lire seulement"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"value": "1"}),
     )
     sort = forms.ChoiceField(
         label=_("Trier par"),
@@ -204,6 +212,14 @@ class ProjectForm(AIDraftFormMixin, WrittenTextMixin, forms.ModelForm):
             ("", _("Choisissez")),
             *[choice for choice in self.fields["ai_category"].choices if choice[0]],
         ]
+        plain_check_fields(
+            self,
+            {
+                "easy_read_summary": KIND_SUMMARY,
+                "description": KIND_TEXT,
+                "ai_description": KIND_TEXT,
+            },
+        )
         self.needed_to_submit = tuple(
             name
             for name in REQUIRED_FOR_SUBMISSION

@@ -159,6 +159,9 @@ class Project(models.Model):
         help_text=_("Markdown accepté."),
     )
     source_code_url = models.URLField(_("code source"), blank=True)
+    # The "facile à lire" mark: the easy-read summary passes the plain-language check
+    # (quartiers40/plainlanguage); set by the services on every write.
+    easy_to_read = models.BooleanField(_("facile à lire"), default=False, editable=False)
     status = models.CharField(
         _("statut"),
         max_length=16,

@@ -63,6 +63,7 @@ def project_catalogue(
     department: str = "",
     qpv: str = "",
     carrier_kind: str = "",
+    easy_to_read: bool = False,
     query: str = "",
     among: Sequence[int] | None = None,
 ) -> QuerySet[Project]:
@@ -81,6 +82,8 @@ def project_catalogue(
         projects = projects.filter(qpvs__code=qpv)
     if carrier_kind:
         projects = projects.filter(carrier__kind=carrier_kind)
+    if easy_to_read:
+        projects = projects.filter(easy_to_read=True)
     if query:
         projects = projects.filter(
             Q(title__icontains=query)

@@ -16,6 +16,7 @@ from quartiers40.core.links import absolute_url
 from quartiers40.core.pagecache import bumps_cache_version
 from quartiers40.core.services import UNCHANGED, action_log_record, fields_apply
 from quartiers40.members.models import Organisation, User
+from quartiers40.plainlanguage.check import is_easy_to_read
 from quartiers40.territories.models import QPV
 
 from . import permissions, selectors
@@ -176,6 +177,7 @@ def project_create(
     project.slug = project_slug(project.title)
     project.last_updated_at = now or timezone.now()
     project.full_clean()
+    project.easy_to_read = is_easy_to_read(project.easy_read_summary)
     project.save()
     project.qpvs.set(qpvs)
     project.partners.set([partner for partner in partners if partner.pk != carrier.pk])
@@ -258,6 +260,7 @@ def project_update(
         return []
     moment = now or timezone.now()
     project.last_updated_at = moment
+    project.easy_to_read = is_easy_to_read(project.easy_read_summary)
     project.save()
     if qpv_list is not None and "qpvs" in changed:
         project.qpvs.set(qpv_list)

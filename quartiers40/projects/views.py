@@ -19,6 +19,7 @@ from quartiers40.core.forms import error_text, form_errors_apply
 from quartiers40.core.maps import map_tiles, map_tiles_allowed
 from quartiers40.core.pagecache import public_page_cache
 from quartiers40.core.ratelimit import client_ip, rate_limit_check
+from quartiers40.plainlanguage.forms import plain_check_apply, plain_check_requested
 from quartiers40.search.selectors import search_object_ids
 from quartiers40.territories.selectors import qpv_summary_get
 from quartiers40.territories.widgets import qpv_picker_query
@@ -72,6 +73,7 @@ def _filtered(request):
         department=values.get("department", ""),
         qpv=values.get("qpv", ""),
         carrier_kind=values.get("carrier_kind", ""),
+        easy_to_read=bool(values.get("facile")),
         query=words if among is None else "",
         among=among,
     )
@@ -329,6 +331,9 @@ def project_create(request):
     project = None
     if form.ai_draft_requested():
         return _assist_draft(request, form, None) or _form_page(request, form, None)
+    if plain_check_requested(request):  # "Vérifier la lisibilité": nothing saved
+        plain_check_apply(form)
+        return _form_page(request, form, project)
     if request.method == "POST" and form.is_valid():
         project = _save(request, form, None)
         if project is not None and not form.errors:
@@ -345,6 +350,9 @@ def project_edit(request, key: str):
     form = qpv_picker_query(ProjectForm(request.POST or None, instance=project), request.GET)
     if form.ai_draft_requested():
         return _assist_draft(request, form, project) or _form_page(request, form, project)
+    if plain_check_requested(request):  # "Vérifier la lisibilité": nothing saved
+        plain_check_apply(form)
+        return _form_page(request, form, project)
     if request.method == "POST" and form.is_valid():
         _save(request, form, project)
         if not form.errors:

@@ -516,6 +516,7 @@ def test_openapi_lists_the_endpoints(client):
         "kind",
         "theme",
         "free",
+        "easy_to_read",
         "age",
         "situation",
         "level",

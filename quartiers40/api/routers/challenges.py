@@ -89,6 +89,7 @@ def challenge_list(request: HttpRequest, filters: Query[ChallengeFilters]):
             status=filters.status or "",
             qpv=(filters.qpv or "").strip().upper(),
             department=(filters.department or "").strip().upper(),
+            easy_to_read=bool(filters.easy_to_read),
             query=words if among is None else "",
             among=among,
             sort=filters.sort,

@@ -100,6 +100,7 @@ def _criteria(filters: OpportunityFilters) -> selectors.Criteria:
         kinds=(str(filters.kind),) if filters.kind else (),
         theme=filters.theme or "",
         free_only=bool(filters.free),
+        easy_to_read_only=bool(filters.easy_to_read),
         age=filters.age,
         situations=(str(filters.situation),) if filters.situation else (),
         level=int(filters.level) if filters.level is not None else None,

@@ -97,6 +97,7 @@ def project_list(request: HttpRequest, filters: Query[ProjectFilters]):
             ai_category=filters.ai_category or "",
             department=(filters.department or "").strip().upper(),
             qpv=(filters.qpv or "").strip().upper(),
+            easy_to_read=bool(filters.easy_to_read),
             query=words if among is None else "",
             among=among,
         )

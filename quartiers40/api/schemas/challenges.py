@@ -51,6 +51,9 @@ class ChallengeFilters(Schema):
     sort: Literal["supports", "newest"] = Field(
         "supports", description="« supports » : les plus soutenus d'abord ; « newest » : récents."
     )
+    easy_to_read: bool | None = Field(
+        None, description="true : seulement ceux dont la situation a la marque « facile à lire »."
+    )
 
 
 class OutcomeOut(Schema):
@@ -75,6 +78,7 @@ class ChallengeOut(Schema):
     slug: str
     title: str
     situation: str = Field(description="La situation, en mots simples.")
+    easy_to_read: bool = Field(description="La situation passe la vérification du français facile.")
     affected: str = Field(description="Qui est concerné.")
     solved_when: str = Field(description="Ce qui voudrait dire que c'est résolu.")
     themes: list[Choice]

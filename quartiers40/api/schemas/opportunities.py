@@ -55,6 +55,9 @@ class OpportunityFilters(Schema):
         "(`numerique`).",
     )
     free: bool | None = Field(None, description="true : gratuites (ou prises en charge).")
+    easy_to_read: bool | None = Field(
+        None, description="true : seulement ceux dont le résumé a la marque « facile à lire »."
+    )
     age: int | None = Field(None, ge=14, le=120, description="L'âge de la personne.")
     situation: Situation | None = Field(None, description="La situation de la personne.")
     level: Level | None = Field(None, description="Le plus haut diplôme de la personne.")
@@ -153,6 +156,9 @@ class OpportunityOut(Schema):
     kind: Choice
     title: str
     summary: str = Field(description="Résumé en français facile (400 caractères au plus).")
+    easy_to_read: bool = Field(
+        description="Le résumé passe la vérification du français facile (docs/plain-language.md)."
+    )
     description: str = Field(description="Description en Markdown, telle qu'écrite.")
     description_html: str
     themes: list[Choice] = Field(description="Thématiques data·inclusion.")

@@ -39,6 +39,10 @@ class ProjectFilters(Schema):
         max_length=100,
         description="Recherche dans le titre, les résumés, le problème et l'organisation porteuse.",
     )
+    easy_to_read: bool | None = Field(
+        None,
+        description="true : seulement ceux dont le résumé a la marque « facile à lire ».",
+    )
 
 
 class OrganisationRefOut(Schema):
@@ -76,6 +80,9 @@ class ProjectOut(Schema):
     title: str
     summary: str
     easy_read_summary: str = Field(description="Résumé en français facile.")
+    easy_to_read: bool = Field(
+        description="Le résumé en français facile passe la vérification (docs/plain-language.md)."
+    )
     description: str = Field(description="Description en Markdown, telle qu'écrite.")
     description_html: str = Field(description="La description en HTML assaini.")
     problem: str

@@ -15,6 +15,7 @@ from quartiers40.core.pagecache import bumps_cache_version
 from quartiers40.core.services import action_log_record
 from quartiers40.members.models import Organisation, User
 from quartiers40.members.permissions import is_coordination
+from quartiers40.plainlanguage.check import KIND_TEXT, is_easy_to_read
 from quartiers40.territories.models import QPV
 
 from .. import permissions
@@ -132,6 +133,7 @@ def challenge_post(
     )
     _check_place(qpvs, challenge.commune_name)
     challenge.full_clean()
+    challenge.easy_to_read = is_easy_to_read(challenge.situation, kind=KIND_TEXT)
     challenge.save()
     challenge.qpvs.set(qpvs)
     ChallengeStatusChange.objects.create(
@@ -206,6 +208,7 @@ def challenge_update(
     except ValidationError:
         challenge.refresh_from_db()  # the caller's object keeps what is stored
         raise
+    challenge.easy_to_read = is_easy_to_read(challenge.situation, kind=KIND_TEXT)
     challenge.save()
     if "qpvs" in changed:
         challenge.qpvs.set(place_qpvs)

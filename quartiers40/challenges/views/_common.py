@@ -71,6 +71,7 @@ def catalogue(values: dict, *, sort: str):
         status=values.get("status", ""),
         qpv=values.get("qpv", ""),
         department=values.get("department", ""),
+        easy_to_read=bool(values.get("facile")),
         query=words if among is None else "",
         among=among,
         sort=sort,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from quartiers40.core.forms import error_text, form_errors_apply
+from quartiers40.plainlanguage.forms import plain_check_apply, plain_check_requested
 from quartiers40.territories.widgets import qpv_picker_query
 
 from .. import permissions, selectors, services
@@ -53,7 +54,9 @@ def challenge_create(request):
     status = 200
     if request.method == "POST":
         # The form's second button (name="action") looks for similar défis: nothing is posted.
-        if request.POST.get("action") == CHECK_DUPLICATES:
+        if plain_check_requested(request):  # "Vérifier la lisibilité": nothing is posted
+            plain_check_apply(form)
+        elif request.POST.get("action") == CHECK_DUPLICATES:
             similar = selectors.challenges_similar(request.POST.get("title", ""))
             # Show what was typed, without error messages: nothing is posted yet.
             form.full_clean()
@@ -111,7 +114,9 @@ def challenge_edit(request, slug: str):
         ),
         request.GET,
     )
-    if request.method == "POST" and form.is_valid():
+    if plain_check_requested(request):  # "Vérifier la lisibilité": nothing is saved
+        plain_check_apply(form)
+    elif request.method == "POST" and form.is_valid():
         try:
             services.challenge_update(
                 challenge=challenge,

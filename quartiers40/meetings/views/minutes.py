@@ -5,12 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from quartiers40.assist.selectors import assist_names_to_remove
 from quartiers40.assist.services import AssistUnavailable, assist_enabled, assist_minutes_draft
 from quartiers40.core.forms import form_errors_apply
+from quartiers40.plainlanguage.forms import plain_check_apply, plain_check_requested
 
 from .. import services
 from ..forms import MinutesAssistForm, MinutesForm, ResourceForm
@@ -42,6 +44,8 @@ def _page(
             "resource_form": resource_form or ResourceForm(),
             "resources": edition.resources.all(),
             "can_assist": assist_enabled() and bool(edition.minutes.strip()),
+            # "Vérifier la lisibilité" posts here, whichever address showed the form.
+            "plain_check_url": reverse("meetings:minutes_edit", kwargs={"slug": edition.slug}),
         },
     )
 
@@ -52,7 +56,12 @@ def _back(edition: Edition) -> HttpResponse:
 
 @login_required
 def minutes_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    return _page(request, organised_edition(request, slug))
+    edition = organised_edition(request, slug)
+    if plain_check_requested(request):  # "Vérifier la lisibilité": nothing saved
+        form = MinutesForm(request.POST)
+        plain_check_apply(form)
+        return _page(request, edition, form=form)
+    return _page(request, edition)
 
 
 def _minutes_save(request: HttpRequest, slug: str, *, publish: bool) -> HttpResponse:

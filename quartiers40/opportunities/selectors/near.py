@@ -47,6 +47,7 @@ class Criteria:
     kinds: tuple[str, ...] = ()
     theme: str = ""  # a thématique or a whole category
     free_only: bool = False
+    easy_to_read_only: bool = False  # the summary has the "facile à lire" mark
     age: int | None = None
     situations: tuple[str, ...] = ()
     level: int | None = None  # the person's highest diploma (Level)
@@ -91,6 +92,8 @@ def opportunities_filter(
         queryset = queryset.with_theme(criteria.theme)
     if criteria.free_only:
         queryset = queryset.filter(cost__in=[Cost.FREE, Cost.COVERED])
+    if criteria.easy_to_read_only:
+        queryset = queryset.filter(easy_to_read=True)
     if criteria.age is not None:
         queryset = queryset.filter(
             Q(age_min__isnull=True) | Q(age_min__lte=criteria.age),

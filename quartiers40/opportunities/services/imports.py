@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from quartiers40.core.pagecache import bumps_cache_version
 from quartiers40.core.services import action_log_record, fields_apply
+from quartiers40.plainlanguage.check import is_easy_to_read
 
 if TYPE_CHECKING:  # the geocoder (httpx) is imported only where an address is geocoded
     from quartiers40.territories.clients.geocoding import GeocodingResult
@@ -127,6 +128,7 @@ def opportunity_import_upsert(
         )
         opportunity.slug = opportunity_slug(opportunity.title)
         opportunity.full_clean(validate_constraints=False)  # see the note above
+        opportunity.easy_to_read = is_easy_to_read(opportunity.summary)
         opportunity.save()
         opportunity_places_set(
             opportunity=opportunity,
@@ -169,6 +171,8 @@ def opportunity_import_upsert(
         opportunity.withdrawn_at = None
         opportunity.withdrawn_from_source = False
         outcome = "restored"
+    if "summary" in changed:
+        opportunity.easy_to_read = is_easy_to_read(opportunity.summary)
     opportunity.save()
     if changed:
         action_log_record(

@@ -15,6 +15,7 @@ from quartiers40.core.links import absolute_url
 from quartiers40.core.pagecache import bumps_cache_version
 from quartiers40.core.services import action_log_record, fields_apply
 from quartiers40.members.models import Organisation, User
+from quartiers40.plainlanguage.check import is_easy_to_read
 
 if TYPE_CHECKING:  # the geocoder (httpx) is imported only where an address is geocoded
     pass
@@ -65,6 +66,7 @@ def opportunity_create(
     opportunity.slug = opportunity_slug(opportunity.title)
     opportunity.last_updated_at = now or timezone.now()
     opportunity.full_clean()
+    opportunity.easy_to_read = is_easy_to_read(opportunity.summary)
     opportunity.save()
     opportunity_places_set(opportunity=opportunity, places=places)
     opportunity_sessions_set(opportunity=opportunity, sessions=sessions)
@@ -113,6 +115,7 @@ def opportunity_update(
         return []
     opportunity.last_updated_at = now or timezone.now()
     opportunity.freshness_reminded_at = None
+    opportunity.easy_to_read = is_easy_to_read(opportunity.summary)
     opportunity.save()
     action_log_record(
         target=opportunity, action="opportunity_updated", actor=actor, reason=", ".join(changed)

@@ -16,6 +16,7 @@ from quartiers40.assist.forms import ai_draft_into_form
 from quartiers40.assist.selectors import assist_names_to_remove
 from quartiers40.assist.services import assist_enabled, assist_summary_draft
 from quartiers40.core.forms import form_errors_apply
+from quartiers40.plainlanguage.forms import plain_check_apply, plain_check_requested
 
 from .. import permissions, selectors, services
 from ..enums import OPPORTUNITY_WORKFLOW, OpportunityStatus
@@ -346,8 +347,10 @@ def opportunity_create(request):
     page = _page_from_post(request, providers=providers)
     if page.form.ai_draft_requested():
         return _assist_draft(request, page, None, providers=providers)
-    if ADD_PLACES in request.POST or ADD_SESSIONS in request.POST:
+    if ADD_PLACES in request.POST or ADD_SESSIONS in request.POST or plain_check_requested(request):
         page = _page_with_more_rows(request, page, providers=providers)
+        if plain_check_requested(request):  # "Vérifier la lisibilité": nothing saved
+            plain_check_apply(page.form)
         return _form_page(request, page, None, providers=providers)
     opportunity = None
     if page.is_valid():
@@ -377,8 +380,10 @@ def opportunity_edit(request, slug: str):
     page = _page_from_post(request, opportunity=opportunity)
     if page.form.ai_draft_requested():
         return _assist_draft(request, page, opportunity)
-    if ADD_PLACES in request.POST or ADD_SESSIONS in request.POST:
+    if ADD_PLACES in request.POST or ADD_SESSIONS in request.POST or plain_check_requested(request):
         page = _page_with_more_rows(request, page, opportunity=opportunity)
+        if plain_check_requested(request):  # "Vérifier la lisibilité": nothing saved
+            plain_check_apply(page.form)
         return _form_page(request, page, opportunity)
     if page.is_valid():
         _save(request, page, opportunity)

@@ -174,7 +174,9 @@ def search(request):
     }
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        context["filters_open"] = bool(data.get("type") or data.get("theme") or data["gratuit"])
+        context["filters_open"] = bool(
+            data.get("type") or data.get("theme") or data["gratuit"] or data["facile"]
+        )
         if not form.has_place():
             form.add_error(
                 "lieu",
@@ -517,6 +519,7 @@ def _map_filtered(request):
         kinds=(values["type"],) if values.get("type") else (),
         theme=values.get("theme") or "",
         free_only=bool(values.get("gratuit")),
+        easy_to_read_only=bool(values.get("facile")),
     )
     opportunities = selectors.opportunities_filter(selectors.opportunities_public(), criteria)
     return filters, values, opportunities
