@@ -158,15 +158,17 @@ def _queue(*, person: Person, events: list[Event], frequency: str) -> None:
     task_enqueue(email_deliver, to=person.email, on_outcome=OUTCOME, **message)
 
 
-def _people(queryset) -> list[Person]:
+def _people(queryset, *, limit: int | None = None) -> list[Person]:
+    """Active people with an address that is not failing (`limit` of them, by key)."""
     failing = EmailAddressHealth.objects.filter(failing=True, email=OuterRef("email"))
-    return [
-        Person(pk=pk, email=email)
-        for pk, email in queryset.filter(is_active=True)
+    rows = (
+        queryset.filter(is_active=True)
         .exclude(email="")
         .exclude(Exists(failing))
+        .order_by("pk")
         .values_list("pk", "email")
-    ]
+    )
+    return [Person(pk=pk, email=email) for pk, email in (rows[:limit] if limit else rows)]
 
 
 _FOLLOWED_SQL = """
@@ -218,7 +220,7 @@ def digest_run(
     stats = DigestStats()
     last_pk = 0
     while True:
-        people = _people(User.objects.filter(pk__gt=last_pk).order_by("pk")[:chunk_size])
+        people = _people(User.objects.filter(pk__gt=last_pk), limit=chunk_size)
         if not people:
             return stats
         last_pk = people[-1].pk
@@ -276,7 +278,7 @@ def event_send_immediate(event_id: int) -> int:
     immediate = NotificationPreference.objects.filter(
         category=event.category, frequency=Frequency.IMMEDIATE
     ).filter(Q(user_id__in=followers) | Q(user_id__in=named))
-    people = _people(User.objects.filter(pk__in=immediate.values("user_id")).order_by("pk"))
+    people = _people(User.objects.filter(pk__in=immediate.values("user_id")))
     languages = dict(
         Recipient.objects.filter(user_id__in=[p.pk for p in people]).values_list(
             "user_id", "language"
