@@ -95,6 +95,24 @@ def unsubscribe(*, user, categories: Iterable[str]) -> None:
     preferences_set(user=user, frequencies=dict.fromkeys(categories, Frequency.NEVER))
 
 
+def places_audience(
+    *,
+    qpvs: Iterable[models.Model] = (),
+    commune_codes: Iterable[str] = (),
+    organisations: Iterable[models.Model | None] = (),
+) -> list[models.Model]:
+    """Who hears of something placed there: its QPVs, their communes and the communes
+    named, and its organisations (one query for the communes)."""
+    from quartiers40.territories.models import Commune
+
+    qpvs = list(qpvs)
+    codes = {code for code in commune_codes if code}
+    communes = Commune.objects.filter(
+        models.Q(code__in=codes) | models.Q(qpv_links__qpv__in=qpvs)
+    ).distinct()
+    return [*qpvs, *communes, *(o for o in organisations if o is not None)]
+
+
 @transaction.atomic
 def notification_record(
     *,

@@ -6,11 +6,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quartiers40.core.pagecache import bumps_cache_version
 from quartiers40.members.models import User
+from quartiers40.notifications.services import notification_record
 
 from .. import permissions
 from ..enums import (
@@ -126,8 +128,17 @@ def edition_publish(*, edition: Edition, actor: User) -> Edition:
             code="online_link_missing",
         )
     EDITION_WORKFLOW.apply(edition, step, actor=actor)
+    first_time = edition.published_at is None
     edition.published_at = timezone.now()
     edition.save(update_fields=["status", "published_at", "updated_at"])
+    if first_time:  # followers of its series and of the series' organisation hear of it
+        notification_record(
+            kind="meeting_new",
+            item=edition,
+            title=edition.title,
+            path=reverse("meetings:edition_detail", kwargs={"slug": edition.slug}),
+            audience=[edition.series, *filter(None, [edition.series.organisation])],
+        )
     return edition
 
 

@@ -40,3 +40,12 @@ def follow_button(context, target) -> dict:
         "name": str(target),
         "next": request.get_full_path() if request else "",
     }
+
+
+@register.inclusion_tag("notifications/_follow_button.html", takes_context=True)
+def follow_commune_button(context, code: str) -> dict:
+    """The follow button of a commune's page (the observatory's), from its INSEE code."""
+    from quartiers40.territories.models import Commune
+
+    commune = Commune.objects.filter(pk=code).first()
+    return follow_button(context, commune) if commune else {"signed_in": False, "hidden": True}

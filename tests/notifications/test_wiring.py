@@ -1,0 +1,55 @@
+"""The content apps record their events: a new opportunity, project or défi where people
+follow reaches their next digest (and only theirs)."""
+
+import pytest
+from django.core import mail
+
+from quartiers40.notifications import services
+from quartiers40.notifications.digests import digest_run
+from quartiers40.notifications.enums import Frequency
+from quartiers40.notifications.models import Event
+from quartiers40.opportunities import services as opportunity_services
+from quartiers40.opportunities.records import PlaceInput
+from quartiers40.territories.lookup import qpv_index_invalidate
+from quartiers40.territories.models import Commune
+from tests.members.factories import UserFactory
+from tests.opportunities.test_services_core import FIELDS, _member
+from tests.territories.factories import QPVFactory, box
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_opportunity_published_in_a_followed_qpv_or_commune_is_in_the_next_digest(
+    django_capture_on_commit_callbacks,
+):
+    qpv_index_invalidate()
+    qpv = QPVFactory(code="QN07577Z", geometry=box(2.35, 48.88))
+    qpv_index_invalidate()
+    commune = Commune.objects.create(
+        code="75056", name="Paris", department_code="75", search_name="paris", search_postcodes=""
+    )
+    by_qpv, by_commune, by_organisation, elsewhere = UserFactory.create_batch(4)
+    user, organisation = _member()
+    services.follow_create(user=by_qpv, target=qpv)
+    services.follow_create(user=by_commune, target=commune)
+    services.follow_create(user=by_organisation, target=organisation)
+    services.follow_create(user=elsewhere, target=QPVFactory(code="QN07588Z"))
+    with django_capture_on_commit_callbacks(execute=True):
+        opportunity = opportunity_services.opportunity_create(
+            actor=user,
+            organisation=organisation,
+            places=[
+                PlaceInput(name="Centre", longitude=2.355, latitude=48.885, commune_code="75056")
+            ],
+            **FIELDS,
+        )
+        opportunity_services.opportunity_publish(opportunity=opportunity, actor=user)
+    assert Event.objects.filter(kind="opportunity_new").count() == 1
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        digest_run(frequency=Frequency.WEEKLY)
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        [by_qpv.email, by_commune.email, by_organisation.email]
+    )
+    assert all("Atelier CV" in message.body for message in mail.outbox)
