@@ -13,9 +13,10 @@ then `services.email_outcome` counts an address's final failures.
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -95,6 +96,11 @@ def _groups(events: list[Event]) -> list[dict]:
     return groups
 
 
+@cache
+def _path(name: str) -> str:
+    return reverse(name)
+
+
 def message_compose(*, person: Person, events: list[Event], frequency: str) -> dict:
     """Subject, text, HTML and headers of one message, in the person's language."""
     categories = sorted({event.category for event in events})
@@ -136,8 +142,8 @@ def message_compose(*, person: Person, events: list[Event], frequency: str) -> d
             "frequency": frequency,
             "unsubscribes": unsubscribes,
             "unsubscribe_all_url": header_url if header_kind == ALL else "",
-            "preferences_url": absolute_url(reverse("notifications:preferences")),
-            "news_url": absolute_url(reverse("notifications:news")),
+            "preferences_url": absolute_url(_path("notifications:preferences")),
+            "news_url": absolute_url(_path("notifications:news")),
             "language": person.language,
         }
         body = render_to_string("notifications/emails/digest.txt", context)
@@ -245,19 +251,22 @@ def digest_run(
             by_pk[user_id].since = until
         wanting = [person for person in people if person.categories]
         sent: list[int] = []
-        for user_id, events in _events_for(wanting, start=floor, end=now).items():
-            if events:
-                _queue(person=by_pk[user_id], events=events, frequency=frequency)
-                sent.append(user_id)
-                stats.messages += 1
-                stats.events += len(events)
-        if sent:
-            Recipient.objects.bulk_create(
-                [Recipient(user_id=user_id, **{until_field: now}) for user_id in sent],
-                update_conflicts=True,
-                unique_fields=["user"],
-                update_fields=[until_field],
-            )
+        # One transaction per chunk: its messages are queued and its people's digests
+        # marked sent together (and one commit, not one per message).
+        with transaction.atomic():
+            for user_id, events in _events_for(wanting, start=floor, end=now).items():
+                if events:
+                    _queue(person=by_pk[user_id], events=events, frequency=frequency)
+                    sent.append(user_id)
+                    stats.messages += 1
+                    stats.events += len(events)
+            if sent:
+                Recipient.objects.bulk_create(
+                    [Recipient(user_id=user_id, **{until_field: now}) for user_id in sent],
+                    update_conflicts=True,
+                    unique_fields=["user"],
+                    update_fields=[until_field],
+                )
 
 
 def event_send_immediate(event_id: int) -> int:
