@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from .enums import CATEGORY_HELP, Category, Frequency
@@ -8,8 +9,14 @@ from .enums import CATEGORY_HELP, Category, Frequency
 class PreferencesForm(forms.Form):
     """A frequency per category (radio buttons), and the language of the messages."""
 
+    # Each language in its own name ("English"), as the language switch shows them.
     language = forms.ChoiceField(
-        label=_("Langue des messages"), choices=settings.LANGUAGES, widget=forms.RadioSelect
+        label=_("Langue des messages"),
+        choices=[
+            (code, get_language_info(code)["name_local"].capitalize())
+            for code, _n in settings.LANGUAGES
+        ],
+        widget=forms.RadioSelect,
     )
 
     def __init__(self, *args, **kwargs) -> None:
