@@ -118,3 +118,39 @@ def test_the_preferences_page_with_and_without_javascript(
         assert person.notification_state.language == "en"
         if not javascript:
             page.screenshot(path="/tmp/notif-preferences.png", full_page=True)  # noqa: S108
+
+
+def test_my_follows_and_my_news_on_a_phone(live_server, sign_in_as, transactional_db):
+    from quartiers40.notifications import services
+    from tests.members.factories import OrganisationFactory
+
+    person = UserFactory()
+    qpv = QPVFactory(code="QN09302Z", name="Les Cosmonautes")
+    services.follow_create(user=person, target=qpv)
+    services.follow_create(user=person, target=OrganisationFactory(name="Clic Solidaire"))
+    services.notification_record(
+        kind="opportunity_new",
+        item=OrganisationFactory(),
+        title="Atelier numérique",
+        path="/opportunites/",
+        audience=[qpv],
+    )
+    page = sign_in_as(person, viewport=SMALL_PHONE, is_mobile=True, has_touch=True)
+    page.goto(f"{live_server.url}/compte/")
+    main = page.get_by_role("main")
+    expect(main.get_by_role("heading", name="Suivis et notifications")).to_be_visible()
+    main.get_by_role("link", name="Nouveautés").click()
+    expect(page.get_by_role("main")).to_contain_text("Atelier numérique")
+    assert_no_axe_violations(page)
+    page.screenshot(path="/tmp/notif-news.png")  # noqa: S108
+    page.set_viewport_size({"width": 1280, "height": 400})
+    expect(page.get_by_role("banner").get_by_role("link", name="Nouveautés")).to_be_visible()
+    page.screenshot(path="/tmp/notif-news-desktop.png")  # noqa: S108
+    page.get_by_role("main").get_by_role("link", name="Ce que je suis").click()
+    main = page.get_by_role("main")
+    expect(main.get_by_role("link", name="Clic Solidaire")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.screenshot(path="/tmp/notif-follows.png")  # noqa: S108
+    main.get_by_role("button", name="Ne plus suivre Clic Solidaire").click()
+    expect(page.get_by_role("main").get_by_role("link", name="Clic Solidaire")).to_have_count(0)
+    expect(page.get_by_role("main").get_by_role("link", name="Les Cosmonautes")).to_be_visible()
