@@ -53,3 +53,22 @@ def test_an_opportunity_published_in_a_followed_qpv_or_commune_is_in_the_next_di
         [by_qpv.email, by_commune.email, by_organisation.email]
     )
     assert all("Atelier CV" in message.body for message in mail.outbox)
+
+
+def test_a_followed_defi_that_moves_is_in_its_followers_digest(django_capture_on_commit_callbacks):
+    from quartiers40.challenges.services import challenge_close
+    from tests.challenges.factories import ChallengeFactory
+    from tests.members.factories import CoordinatorFactory
+
+    challenge = ChallengeFactory(title="Les courriers de la CAF")
+    follower = UserFactory()
+    services.follow_create(user=follower, target=challenge)
+    with django_capture_on_commit_callbacks(execute=True):
+        challenge_close(challenge=challenge, actor=CoordinatorFactory(), reason="Doublon.")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert digest_run(frequency=Frequency.WEEKLY).messages == 1
+    [message] = mail.outbox
+    assert message.to == [follower.email]
+    assert "Nouvelles des défis suivis" in message.body
+    assert "Les courriers de la CAF" in message.body
