@@ -72,3 +72,25 @@ def test_a_followed_defi_that_moves_is_in_its_followers_digest(django_capture_on
     assert message.to == [follower.email]
     assert "Nouvelles des défis suivis" in message.body
     assert "Les courriers de la CAF" in message.body
+
+
+def test_supports_and_comments_on_my_defi_are_one_line_in_my_digest(
+    django_capture_on_commit_callbacks,
+):
+    from quartiers40.challenges.services import challenge_comment_add, challenge_support
+    from tests.challenges.factories import ChallengeFactory
+
+    author = UserFactory()
+    challenge = ChallengeFactory(title="Imprimer mes papiers", author=author)
+    with django_capture_on_commit_callbacks(execute=True):
+        for supporter in UserFactory.create_batch(2):
+            challenge_support(challenge=challenge, user=supporter)
+        challenge_comment_add(challenge=challenge, author=UserFactory(), body="Moi aussi.")
+        challenge_comment_add(challenge=challenge, author=author, body="Merci !")  # mine
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert digest_run(frequency=Frequency.WEEKLY).messages == 1
+    [message] = mail.outbox
+    assert message.to == [author.email]
+    assert "== Vos contenus ==" in message.body
+    assert "- Imprimer mes papiers (3 nouvelles)" in message.body
