@@ -7,6 +7,20 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from . import sections
+        from quartiers40.core.demo import DemoLoader, demo_loader_register
+
+        from . import demo, sections
 
         sections.register()
+        demo_loader_register(
+            DemoLoader(
+                key="notifications",
+                order=60,
+                load=demo.load,
+                reset=demo.reset,
+                summary={
+                    "follows": "{n} abonnements",
+                    "events": "{n} nouveautés à la une des résumés",
+                },
+            )
+        )
