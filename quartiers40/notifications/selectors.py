@@ -29,9 +29,37 @@ TARGET_KEYS = {
 }
 
 
+# Only what anybody may see can be followed (a draft or a hidden défi cannot, nor be named
+# by its key to learn its title); organisations are checked by their permission.
+PUBLIC_ONLY = {
+    "projet": Q(status="published"),
+    "defi": Q(moderation="visible"),
+    "edition": Q(status__in=["published", "cancelled"]),
+    "serie": Q(status="approved"),
+}
+
+
 def target_model(key: str) -> type[models.Model] | None:
     label = TARGET_KEYS.get(key)
     return apps.get_model(label) if label else None
+
+
+def followable_get(key: str, pk: str, *, viewer) -> models.Model | None:
+    """The thing behind a follow button's address, if this person may see (so follow) it."""
+    model = target_model(key)
+    if model is None:
+        return None
+    queryset = model._default_manager.filter(PUBLIC_ONLY.get(key, Q()))
+    try:
+        target = queryset.filter(pk=pk).first()
+    except (ValueError, TypeError):
+        return None
+    if target is not None and key == "organisation":
+        from quartiers40.members.permissions import can_view_organisation
+
+        if not can_view_organisation(viewer, target):  # type: ignore[arg-type]
+            return None
+    return target
 
 
 def target_key(target: models.Model) -> str:

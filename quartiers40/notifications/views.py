@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -34,10 +34,9 @@ def _next(request, fallback: str) -> str:
 @login_required
 def follow_toggle(request, key: str, pk: str):
     """The follow button of a page: follow, or stop following (a POST form, no JS)."""
-    model = selectors.target_model(key)
-    if model is None:
+    target = selectors.followable_get(key, pk, viewer=request.user)
+    if target is None:
         raise Http404
-    target = get_object_or_404(model, pk=pk)
     if request.POST.get("action") == "unfollow":
         services.follow_delete(user=request.user, target=target)
         messages.success(request, _("Vous ne suivez plus « %(name)s ».") % {"name": target})

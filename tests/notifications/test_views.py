@@ -115,3 +115,18 @@ def test_news_page_and_the_header_count(client, django_capture_on_commit_callbac
     page = client.get(reverse("notifications:news")).content.decode()
     assert "Atelier IA" in page and "Votre fiche" in page
     assert selectors.news_count(person) == 0  # read
+
+
+def test_what_nobody_may_see_cannot_be_followed(client):
+    from tests.challenges.factories import ChallengeFactory
+
+    hidden = ChallengeFactory(moderation="pending", title="Un défi pas encore en ligne")
+    client.force_login(UserFactory())
+    for key, pk in (("defi", hidden.pk), ("qpv", "pas-un-nombre"), ("commune", "00000")):
+        response = client.post(reverse("notifications:follow", kwargs={"key": key, "pk": pk}))
+        assert response.status_code == 404
+    visible = ChallengeFactory(moderation="visible")
+    response = client.post(
+        reverse("notifications:follow", kwargs={"key": "defi", "pk": visible.pk})
+    )
+    assert response.status_code == 302
