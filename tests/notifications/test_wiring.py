@@ -94,3 +94,23 @@ def test_supports_and_comments_on_my_defi_are_one_line_in_my_digest(
     assert message.to == [author.email]
     assert "== Vos contenus ==" in message.body
     assert "- Imprimer mes papiers (3 nouvelles)" in message.body
+
+
+def test_a_new_address_for_my_meeting_is_in_my_digest(django_capture_on_commit_callbacks):
+    from quartiers40.meetings.services import edition_update
+    from tests.meetings.factories import EditionFactory, RegistrationFactory
+    from tests.members.factories import CoordinatorFactory
+
+    edition = EditionFactory(title="Petit déj de Saint-Denis")
+    registered = RegistrationFactory(edition=edition).user
+    cancelled = RegistrationFactory(edition=edition, status="cancelled").user
+    with django_capture_on_commit_callbacks(execute=True):
+        edition_update(edition=edition, actor=CoordinatorFactory(), title=edition.title)
+        assert not Event.objects.exists()  # nothing people must know
+        edition_update(edition=edition, actor=CoordinatorFactory(), address="1 place Nouvelle")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        digest_run(frequency=Frequency.WEEKLY)
+    assert [message.to for message in mail.outbox] == [[registered.email]]
+    assert cancelled.email not in mail.outbox[0].to
+    assert "== Vos rencontres ==" in mail.outbox[0].body
