@@ -458,7 +458,7 @@ class Client:
                 if state.json()["status"] != "done":
                     self._fail("batch check", "wrong", f"job {public_id}")
                 return None
-            time.sleep(0.5)
+            time.sleep(1.5)  # as the job page does (territories/batch/job.js)
         self.record.jobs_unfinished.add(public_id)
         return None
 
@@ -469,7 +469,7 @@ class Client:
             (self.api_read, 20),
             (self.support, 8),
             (self.registration, 6),
-            (self.batch_check, 2),
+            (self.batch_check, 1),
         ]
         functions = [a for a, _w in actions]
         weights = [w for _a, w in actions]

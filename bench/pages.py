@@ -43,7 +43,8 @@ from _setup import (
     wait_for,
 )
 
-# {project}, {organisation}, {challenge}: a published one of the demo, found at start.
+# {project}, {organisation}, {challenge}, {edition}: a published one of the demo, found at
+# start (the demo's editions are dated from the day it is loaded).
 PAGES = [
     "/",
     "/organisations/",
@@ -60,7 +61,7 @@ PAGES = [
     "/defis/{challenge}/",
     "/defis/carte/",
     "/rencontres/",
-    "/rencontres/petit-dej-ia-2026-12-roubaix/",
+    "/rencontres/{edition}/",
 ]
 MEMBER_EMAIL = "association@demo.quartiers40.fr"
 TARGET_ANONYMOUS = 25.0
@@ -72,6 +73,7 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from quartiers40.challenges.models import Challenge
+from quartiers40.meetings.models import Edition
 from quartiers40.members.models import Organisation, User
 from quartiers40.projects.enums import ProjectStatus
 from quartiers40.projects.models import Project
@@ -84,11 +86,13 @@ session.create()
 project = Project.objects.filter(status=ProjectStatus.PUBLISHED).order_by("pk").first()
 challenge = Challenge.objects.filter(slug__gt="").order_by("pk").first()
 organisation = Organisation.objects.order_by("pk").first()
+edition = Edition.objects.visible().order_by("starts_at", "pk").first()
 print(json.dumps({
     "session": session.session_key,
     "project": project.slug,
     "challenge": challenge.slug,
     "organisation": organisation.slug,
+    "edition": edition.slug,
 }))
 """
 QUERIES = """

@@ -61,6 +61,11 @@ INSTALLED_APPS = [
     "quartiers40.home",
 ]
 
+# django-ninja's templates, static files and command without importing the package when
+# Django starts (0.16 s in every process and command; docs/territories.md, issue 17):
+# the same app, label "ninja", see quartiers40/api/ninja_files/.
+INSTALLED_APPS[INSTALLED_APPS.index("ninja")] = "quartiers40.api.ninja_files"
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -106,9 +111,16 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several web processes and the worker write at once: each write transaction takes
     # the database lock when it begins (no "database is locked" on upgrade), and waits
-    # for it up to 20 s instead of failing.
+    # for it up to 20 s instead of failing. Write-ahead logging: readers never wait for a
+    # writer, and a commit appends to the log without an fsync of the whole file (with
+    # synchronous=NORMAL a power cut may lose the last commits, never the file's
+    # consistency); each signed-in page's small writes took 10 to 20 ms each otherwise.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -9,12 +9,15 @@ Errors, authentication, pagination and rate limits are shared: `errors.py`,
 `auth.py`, `pagination.py`, `throttling.py`.
 """
 
+import json
 from functools import partial
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import URLPattern, re_path, reverse
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Swagger
+from ninja.openapi.docs import _csrf_needed
 from ninja.renderers import JSONRenderer
 
 from . import errors
@@ -98,6 +101,24 @@ def api_index(request: HttpRequest, api: NinjaAPI, **kwargs) -> HttpResponse:
     return api.create_response(request, index, status=200)
 
 
+class LocalSwagger(Swagger):
+    """Swagger UI from ninja's static files on our host, always.
+
+    django-ninja renders its CDN page unless the very string "ninja" is in
+    INSTALLED_APPS; ours is `quartiers40.api.ninja_files` (the same files, without
+    importing django-ninja at start-up), so the page is rendered here as ninja does it
+    when "ninja" is listed."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs) -> HttpResponse:
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {
+            "swagger_settings": json.dumps(self.settings, indent=1),
+            "api": api,
+            "add_csrf": _csrf_needed(api),
+        }
+        return render(request, self.template, context)
+
+
 api = Quartiers40API(
     title="Quartiers 4.0 API",
     version="1.0.0",
@@ -105,7 +126,7 @@ api = Quartiers40API(
     urls_namespace="api",
     renderer=ReadableJSONRenderer(),
     # Swagger UI is served from ninja's own static files; no call to swagger.io's validator.
-    docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),
+    docs=LocalSwagger(settings={"validatorUrl": None, "persistAuthorization": False}),
     throttle=[ApiRateThrottle()],
 )
 errors.register_exception_handlers(api)

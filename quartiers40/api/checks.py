@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.core.checks import Warning, register
 
-from .throttling import ANONYMOUS_SCOPE, TOKEN_SCOPE
-
 
 @register()
 def check_api_rate_limits(app_configs, **kwargs) -> list[Warning]:
+    # Imported here: the throttling module imports django-ninja, which Django's start-up
+    # no longer does (see `ninja_files`).
+    from .throttling import ANONYMOUS_SCOPE, TOKEN_SCOPE
+
     missing = [
         scope for scope in (ANONYMOUS_SCOPE, TOKEN_SCOPE) if scope not in settings.RATE_LIMITS
     ]

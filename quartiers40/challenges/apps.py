@@ -8,16 +8,15 @@ class ChallengesConfig(AppConfig):
 
     def ready(self) -> None:
         from quartiers40.core.demo import DemoLoader, demo_loader_register
+        from quartiers40.core.sections import sections_module_register
 
-        from . import demo, sections
-
-        sections.register()
+        sections_module_register("quartiers40.challenges.sections")
         demo_loader_register(
             DemoLoader(
                 key="challenges",
                 order=30,
-                load=demo.load,
-                reset=demo.reset,
+                load="quartiers40.challenges.demo.load",
+                reset="quartiers40.challenges.demo.reset",
                 summary={"challenges": "{n} défis"},
             )
         )

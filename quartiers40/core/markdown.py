@@ -1,6 +1,9 @@
-"""Markdown written by members, rendered to sanitised HTML."""
+"""Markdown written by members, rendered to sanitised HTML.
 
-import markdown as md  # type: ignore[import-untyped]
+The models import this module, hence every process when Django starts: `markdown` (its
+extensions, 20 ms) is imported at the first rendering instead (issue 17).
+"""
+
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 
@@ -25,6 +28,8 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 
 
 def render_markdown(text: str) -> SafeString:
+    import markdown as md  # type: ignore[import-untyped]
+
     html = md.markdown(text or "", extensions=["sane_lists"], output_format="html")
     clean = nh3.clean(
         html,

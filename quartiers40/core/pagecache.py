@@ -41,6 +41,9 @@ PAGE_PREFIX = "pagecache:page:"
 # The page varies on these only, and the key holds both (the cookie: no session at all).
 ALLOWED_VARY = {"accept-language", "cookie"}
 CSRF_FIELD = b"csrfmiddlewaretoken"
+# What `{% shared_fragment %}` puts in place of each form's CSRF token while it renders a
+# fragment, and replaces with the visitor's own token each time it serves it.
+CSRF_PLACEHOLDER = "q40-csrf-token-filled-in-per-visitor"
 # Every topic a public page can show; an app adds its own (`depends=(*PUBLIC_TOPICS, "x")`).
 PUBLIC_TOPICS = ("members", "territories", "projects", "challenges", "meetings", "opportunities")
 
@@ -129,9 +132,11 @@ def page_cache_enabled() -> bool:
     return bool(settings.PUBLIC_PAGE_CACHE_SECONDS)
 
 
-def _cacheable_request(request: HttpRequest) -> bool:
+def _cacheable_request(request: HttpRequest, *, for_everyone: bool = False) -> bool:
     if request.method != "GET" or not page_cache_enabled():
         return False
+    if for_everyone:
+        return True
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
         return False  # signed in, or an anonymous session that may hold something of theirs
     if request.user.is_authenticated:
@@ -184,6 +189,8 @@ def cached_fragment(
     `build` renders it; one `get_many` reads it with the versions."""
     keys = [_version_key(topic) for topic in sorted(set(depends))]
     key = f"{PAGE_PREFIX}fragment:{name}:{get_language()}"
+    if len(key) > 200:  # a name built from a page's address: memcached-safe length
+        key = f"{PAGE_PREFIX}fragment:{hashlib.sha256(key.encode()).hexdigest()}"
     try:
         found = cache.get_many([key, *keys])
         versions = _current_versions(found, keys)
@@ -195,6 +202,10 @@ def cached_fragment(
         return entry["html"]
     html = str(build())
     seconds = timeout or settings.PUBLIC_PAGE_CACHE_SECONDS
+    if html.count(CSRF_FIELD.decode()) > html.count(CSRF_PLACEHOLDER):
+        # A form bound to one visitor: it must stay out of the shared cache.
+        logger.error("page cache: fragment %s holds a CSRF token, not kept", name)
+        return html
     if seconds:
         try:
             cache.set(key, {"versions": versions, "html": html}, seconds)
@@ -210,12 +221,16 @@ def _response_from(entry: dict) -> HttpResponse:
     return response
 
 
-def public_page_cache(*, depends: Iterable[str], timeout: int | None = None) -> Callable:
+def public_page_cache(
+    *, depends: Iterable[str], timeout: int | None = None, for_everyone: bool = False
+) -> Callable:
     """Serve this view's page to anonymous visitors from the shared cache.
 
     `depends`: the topics whose changes the page shows (each bumped by its services).
     `timeout`: the longest a page is kept, for what changes with time alone (an edition
     becoming past); PUBLIC_PAGE_CACHE_SECONDS by default.
+    `for_everyone`: signed-in people get the same response too, for data that never
+    depends on who asks (a map's points as JSON): the view must not read `request.user`.
     """
     topics = tuple(sorted(set(depends)))
     keys = [_version_key(topic) for topic in topics]
@@ -223,7 +238,7 @@ def public_page_cache(*, depends: Iterable[str], timeout: int | None = None) -> 
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not _cacheable_request(request):
+            if not _cacheable_request(request, for_everyone=for_everyone):
                 return view(request, *args, **kwargs)
             page_key = _page_key(request)
             try:

@@ -7,14 +7,21 @@ sections in its own `sections.py` and registers them from `AppConfig.ready()`:
     section_register(Section(page=QPV_PAGE, key="projects", order=20,
                              template="projects/qpv_section.html", context=projects_in_qpv))
 
+An app's `ready()` names that module rather than importing it,
+`sections_module_register("quartiers40.projects.sections")`: its `register()` runs at the
+first look at the registry (a page), so that a process that shows no page (a command, a
+worker) never imports the sections and the selectors behind them (issue 17).
+
 The page then renders `sections_for(QPV_PAGE, qpv)` in order. The `context` callable gets
 the page's arguments: `(qpv)` on a QPV page, `(organisation, viewer)` on an organisation
 page (its own people may see more), `(viewer)` on the home page (always `None`: the home
 sections are public and cached), `(viewer)` on "Mon espace" and on "À traiter".
 """
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Any
 
 HOME_PAGE = "home"
@@ -55,6 +62,23 @@ class Section:
 
 
 _SECTIONS: dict[str, dict[str, Section]] = {page: {} for page in PAGES}
+_PENDING: list[str] = []  # modules whose `register()` has not run yet
+_pending_lock = threading.Lock()
+
+
+def sections_module_register(module: str) -> None:
+    """Have `module.register()` run at the first look at the registry; from a ready()."""
+    with _pending_lock:
+        _PENDING.append(module)
+
+
+def _register_pending() -> None:
+    if not _PENDING:
+        return
+    with _pending_lock:  # one thread registers; the others wait for the whole registry
+        while _PENDING:
+            import_module(_PENDING[0]).register()
+            _PENDING.pop(0)
 
 
 def section_register(section: Section) -> None:
@@ -65,6 +89,7 @@ def section_register(section: Section) -> None:
 
 
 def sections_registered(page: str) -> list[Section]:
+    _register_pending()
     return sorted(_SECTIONS[page].values(), key=lambda section: (section.order, section.key))
 
 

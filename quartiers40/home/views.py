@@ -1,3 +1,5 @@
+import functools
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,13 +16,17 @@ from quartiers40.members.selectors import collective_figures, organisation_direc
 
 @public_page_cache(depends=PUBLIC_TOPICS)
 def home(request):
+    # Callables: the template reads them only when the page's shared fragment is rebuilt
+    # (signed-in visitors reuse it), once each.
     return render(
         request,
         "home/home.html",
         {
-            "figures": collective_figures(),
+            "figures": functools.cache(collective_figures),
             "latest_organisations": organisation_directory().order_by("-joined_at")[:6],
-            "sections_html": _home_sections_html(request),
+            "sections_html": functools.cache(lambda: _home_sections_html(request)),
+            "sections_seconds": settings.HOME_SECTIONS_CACHE_SECONDS,
+            "topics": " ".join(PUBLIC_TOPICS),
         },
     )
 

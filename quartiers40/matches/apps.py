@@ -8,10 +8,10 @@ class MatchesConfig(AppConfig):
 
     def ready(self) -> None:
         from quartiers40.core.pagecache import topics_changed_listen
+        from quartiers40.core.sections import sections_module_register
 
-        from . import sections
         from .tasks import matches_link_queue
 
-        sections.register()
+        sections_module_register("quartiers40.matches.sections")
         # What came of the suggestions follows the writes, as the search index does.
         topics_changed_listen(matches_link_queue)

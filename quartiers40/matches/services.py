@@ -109,6 +109,9 @@ def matches_record(
     }
     now = timezone.now()
     matches = []
+    # Shown again as it was: one UPDATE for all of them (a page shows a dozen; a row each
+    # made every signed-in visit a dozen writes).
+    unchanged: list[int] = []
     for rank, suggestion in enumerate(suggestions, start=1):
         reasons = _stored_reasons(suggestion, anonymous=not key)
         explanation = _explanation(reasons)[:500]
@@ -125,6 +128,13 @@ def matches_record(
                 reasons=reasons,
                 explanation=explanation,
             )
+        elif (match.rank, match.score, match.reasons, match.explanation) == (
+            rank,
+            suggestion.score,
+            reasons,
+            explanation,
+        ):
+            unchanged.append(match.pk)
         else:
             Match.objects.filter(pk=match.pk).update(
                 shown_count=F("shown_count") + 1,
@@ -134,8 +144,13 @@ def matches_record(
                 reasons=reasons,
                 explanation=explanation,
             )
-            match.rank, match.reasons, match.explanation = rank, reasons, explanation
+            match.rank, match.score = rank, suggestion.score
+            match.reasons, match.explanation = reasons, explanation
         matches.append(match)
+    if unchanged:
+        Match.objects.filter(pk__in=unchanged).update(
+            shown_count=F("shown_count") + 1, last_shown_at=now
+        )
     return matches
 
 

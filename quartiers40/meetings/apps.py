@@ -9,16 +9,15 @@ class MeetingsConfig(AppConfig):
 
     def ready(self) -> None:
         from quartiers40.core.demo import DemoLoader, demo_loader_register
+        from quartiers40.core.sections import sections_module_register
 
-        from . import demo, sections
-
-        sections.register()
+        sections_module_register("quartiers40.meetings.sections")
         demo_loader_register(
             DemoLoader(
                 key="meetings",
                 order=40,
-                load=demo.load,
-                reset=demo.reset,
+                load="quartiers40.meetings.demo.load",
+                reset="quartiers40.meetings.demo.reset",
                 summary={"editions": "{n} rencontres"},
             )
         )

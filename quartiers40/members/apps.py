@@ -8,16 +8,15 @@ class MembersConfig(AppConfig):
 
     def ready(self) -> None:
         from quartiers40.core.demo import DemoLoader, demo_loader_register
+        from quartiers40.core.sections import sections_module_register
 
-        from . import demo, sections
-
-        sections.register()
+        sections_module_register("quartiers40.members.sections")
         demo_loader_register(
             DemoLoader(
                 key="members",
                 order=10,
-                load=demo.load,
-                reset=demo.reset,
+                load="quartiers40.members.demo.load",
+                reset="quartiers40.members.demo.reset",
                 summary={"organisations": "{n} organisations", "people": "{n} personnes"},
             )
         )

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
-from PIL import Image
 
 SIRET_RE = re.compile(r"^\d{14}$")
 RNA_RE = re.compile(r"^W[0-9][0-9AB][0-9]{7}$")
@@ -57,6 +56,8 @@ def image_size_read(file: IO[bytes]) -> tuple[int, int] | None:
     Pillow's `Image.open` warns past 89 million pixels and refuses past twice that
     (`DecompressionBombWarning`, `DecompressionBombError`) before telling the size: for those,
     the format's own header reader gives the size, so the person reads how big it is."""
+    from PIL import Image  # here: the models import this module in every process (issue 17)
+
     position = file.tell()
     try:
         with warnings.catch_warnings():
@@ -74,6 +75,8 @@ def image_size_read(file: IO[bytes]) -> tuple[int, int] | None:
 
 def _size_past_pillow_limit(file: IO[bytes], position: int) -> tuple[int, int] | None:
     """What `Image.open` does, without its decompression-bomb check (the header only)."""
+    from PIL import Image
+
     file.seek(position)
     prefix = file.read(16)
     Image.init()

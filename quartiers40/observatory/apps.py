@@ -12,10 +12,10 @@ class ObservatoryConfig(AppConfig):
 
     def ready(self) -> None:
         from quartiers40.core.pagecache import topics_changed_listen
+        from quartiers40.core.sections import sections_module_register
 
-        from . import sections
         from .tasks import observatory_refresh_queue
 
-        sections.register()
+        sections_module_register("quartiers40.observatory.sections")
         # The figures follow the writes, as the search index and the suggestions do.
         topics_changed_listen(observatory_refresh_queue)

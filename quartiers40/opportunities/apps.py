@@ -8,17 +8,16 @@ class OpportunitiesConfig(AppConfig):
 
     def ready(self) -> None:
         from quartiers40.core.demo import DemoLoader, demo_loader_register
+        from quartiers40.core.sections import sections_module_register
 
-        from . import demo, provider_sections, sections
-
-        sections.register()
-        provider_sections.register()
+        sections_module_register("quartiers40.opportunities.sections")
+        sections_module_register("quartiers40.opportunities.provider_sections")
         demo_loader_register(
             DemoLoader(
                 key="opportunities",
                 order=50,
-                load=demo.load,
-                reset=demo.reset,
+                load="quartiers40.opportunities.demo.load",
+                reset="quartiers40.opportunities.demo.reset",
                 summary={
                     "opportunities": "{n} opportunités (formations, emplois, ateliers, aides)"
                 },

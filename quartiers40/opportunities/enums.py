@@ -7,11 +7,12 @@ languages, QPV priority) is ours, mirrored into `publics_precisions` / `conditio
 on export (see `exports.py`).
 """
 
-from data_inclusion.schema.v1 import Thematique
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from quartiers40.core.workflows import Transition, Workflow
+
+from .di_themes import DI_THEMATIQUES
 
 
 class OpportunityKind(models.TextChoices):
@@ -256,8 +257,8 @@ class GeocodingState(models.TextChoices):
 
 
 # data·inclusion thématiques: the ecosystem's vocabulary (69 values in 16 categories).
-# Labels are the schema's own French labels.
-THEME_CHOICES = tuple((theme.value, theme.label) for theme in Thematique)
+# Labels are the schema's own French labels (a copy of the schema's, see `di_themes`).
+THEME_CHOICES = DI_THEMATIQUES
 THEME_LABELS = dict(THEME_CHOICES)
 THEME_CODES = frozenset(THEME_LABELS)
 

@@ -8,16 +8,15 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         from quartiers40.core.demo import DemoLoader, demo_loader_register
+        from quartiers40.core.sections import sections_module_register
 
-        from . import demo, sections
-
-        sections.register()
+        sections_module_register("quartiers40.projects.sections")
         demo_loader_register(
             DemoLoader(
                 key="projects",
                 order=20,
-                load=demo.load,
-                reset=demo.reset,
+                load="quartiers40.projects.demo.load",
+                reset="quartiers40.projects.demo.reset",
                 summary={"projects": "{n} projets d'IA"},
             )
         )

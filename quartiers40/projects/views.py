@@ -1,5 +1,7 @@
 """The projects catalogue: list, detail, writing a project and its review."""
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -107,8 +109,15 @@ def catalogue(request):
 def project_map(request):
     """The projects on the map of their QPVs; the page lists the same QPVs as text."""
     filters, values, projects = _filtered(request)
-    data = selectors.project_map_points(projects)
-    points = sorted(data["points"], key=lambda point: (point["name"], point["code"]))
+
+    @functools.cache
+    def found() -> dict:
+        # Read only when the page's shared fragment is rebuilt (signed-in visitors reuse it).
+        data = selectors.project_map_points(projects)
+        points = sorted(data["points"], key=lambda point: (point["name"], point["code"]))
+        count = sum(len(point["items"]) for point in points)
+        return {"points": points, "unplaced": data["unplaced"], "count": count}
+
     query = _query_without_page(request)
     return map_tiles_allowed(
         render(
@@ -117,9 +126,9 @@ def project_map(request):
             {
                 "filters": filters,
                 "is_filtered": _is_filtered(values),
-                "points": points,
-                "projects_count": sum(len(point["items"]) for point in points),
-                "unplaced": data["unplaced"],
+                "points": lambda: found()["points"],
+                "projects_count": lambda: found()["count"],
+                "unplaced": lambda: found()["unplaced"],
                 "query": query,
                 "map": {
                     "data_url": f"{reverse('projects:map_data')}?{query}",
@@ -130,7 +139,7 @@ def project_map(request):
     )
 
 
-@public_page_cache(depends=("projects", "territories", "members"))
+@public_page_cache(depends=("projects", "territories", "members"), for_everyone=True)
 @require_GET
 def project_map_data(request):
     """The points of the map page, with the same filters: JSON for `core/points-map.js`."""
@@ -156,7 +165,7 @@ def project_detail(request, key: str):
         "projects/detail.html",
         {
             "project": project,
-            "timeline": selectors.project_timeline(project),
+            "timeline": functools.cache(lambda: selectors.project_timeline(project)),
             "can_edit": permissions.can_edit_project(user, project),
             "can_change": permissions.can_edit_project(user, project) and project.is_changeable,
             "can_publish": "publish" in actions,

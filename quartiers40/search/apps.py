@@ -10,7 +10,6 @@ class SearchConfig(AppConfig):
         from quartiers40.core.demo import DemoLoader, demo_loader_register
         from quartiers40.core.pagecache import topics_changed_listen
 
-        from . import demo
         from .tasks import search_sync_queue
 
         topics_changed_listen(search_sync_queue)
@@ -19,8 +18,8 @@ class SearchConfig(AppConfig):
             DemoLoader(
                 key="search",
                 order=1000,
-                load=demo.load,
-                reset=demo.reset,
+                load="quartiers40.search.demo.load",
+                reset="quartiers40.search.demo.reset",
                 summary={"documents": "{n} documents dans l'index de recherche"},
             )
         )

@@ -18,7 +18,9 @@ it takes bytes, reports progress through `progress(done, total)` and returns the
 result CSV as bytes (UTF-8 with BOM, the input's separator, for spreadsheets).
 """
 
+import contextlib
 import csv
+import gc
 import io
 import math
 import re
@@ -119,6 +121,29 @@ class _Texts:
 
 def qpv_csv_check(*, data: bytes, progress: ProgressCallback | None = None) -> QPVCheckResult:
     """Check every row of the CSV `data` against the current QPVs."""
+    with _cyclic_gc_paused():
+        return _check(data, progress)
+
+
+@contextlib.contextmanager
+def _cyclic_gc_paused():
+    """The cyclic garbage collector off while a file is checked, back on after.
+
+    A check makes hundreds of thousands of objects that hold no reference cycle (rows,
+    cells, geometries): each allocation burst triggered a full collection that walked
+    the whole heap again, a fifth of the check's time on 50,000 rows. Reference
+    counting still frees everything; collection resumes at the end.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _check(data: bytes, progress: ProgressCallback | None) -> QPVCheckResult:
     text, encoding = _decode(data)
     delimiter = _detect_delimiter(text)
     header, rows = _read_rows(text, delimiter)
@@ -509,7 +534,14 @@ def _result(
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     # People open the result in a spreadsheet: an uploaded "=HYPERLINK(…)" must stay text.
     writer.writerow([spreadsheet_safe(name) for name in [*header, *added]])
-    writer.writerows(zip(*(_spreadsheet_column(column) for column in table), strict=True))
+    # Our own columns (digits, status codes, messages starting with our words) need no
+    # look; a message quotes what was typed only after its first words.
+    ours = (outcomes.distance, outcomes.status, outcomes.message)
+    columns = (
+        column if any(column is own for own in ours) else _spreadsheet_column(column)
+        for column in table
+    )
+    writer.writerows(zip(*columns, strict=True))
     statuses = [str(status) for status in outcomes.status]
     return QPVCheckResult(
         content=buffer.getvalue().encode("utf-8-sig"),

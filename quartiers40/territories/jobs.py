@@ -175,7 +175,9 @@ def _enqueue(job_id: int) -> None:
 # --- The run (the worker) --------------------------------------------------------------
 
 
-@task()
+# Someone watches the job's page while it runs: it goes before the e-mails and reminders
+# waiting in the same queue (django-tasks' default priority is 0).
+@task(priority=10)
 def qpv_check_job_run(job_id: int) -> None:
     """The task: check the job's file, store the result. Never raises for a bad file."""
     job = qpv_check_job_start(job_id=job_id)

@@ -42,7 +42,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 # Bump when what `QPVIndex` builds changes: cache files of another format are ignored.
-INDEX_FILE_FORMAT = 1
+INDEX_FILE_FORMAT = 2  # 2: the QPV of each first-guess vertex
 
 
 # --- The process-wide index over the database --------------------------------------

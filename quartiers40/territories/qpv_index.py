@@ -101,7 +101,8 @@ class QPVIndex:
         outlines = shapely.simplify(
             self.geometries, _GUESS_TOLERANCE_DEGREES, preserve_topology=False
         )
-        self._vertices = shapely.get_coordinates(outlines)
+        self._vertices, owners = shapely.get_coordinates(outlines, return_index=True)
+        self._vertex_owners = owners.astype(np.int32)  # the QPV of each vertex
         self._build_trees()
 
     def _build_trees(self) -> None:
@@ -125,6 +126,7 @@ class QPVIndex:
         "_frame",
         "_bounds",
         "_vertices",
+        "_vertex_owners",
     )
 
     def save(self, path: Path) -> None:
@@ -158,6 +160,7 @@ class QPVIndex:
         if not (len(index.codes) == len(index.names) == len(index.geometries)):
             raise ValueError("inconsistent QPV index file")
         shapely.prepare(index.geometries)
+        shapely.prepare(index._metric)
         index._build_trees()
         return index
 
@@ -262,6 +265,7 @@ class QPVIndex:
                 )
             )
         self._metric = np.array(metric, dtype=object)
+        shapely.prepare(self._metric)
 
     # --- answers -------------------------------------------------------------------
 
@@ -373,13 +377,18 @@ class QPVIndex:
     def _nearest(self, lons: np.ndarray, lats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(position of the nearest QPV, distance in metres) for points outside every QPV.
 
-        1. The nearest vertex of the simplified outlines (in degrees, STRtree) gives an
-           upper bound U in metres.
+        1. The nearest vertex of the simplified outlines (in degrees, STRtree) names a
+           first QPV, its own; that QPV is measured (step 3). The smaller of that
+           distance and the vertex's is an upper bound U in metres.
         2. Any nearer QPV has its bounding box within U metres: a search rectangle of
            U metres (longitude scaled at the highest latitude reached) and a lower bound
-           from each box keep only the few QPVs worth measuring.
-        3. Each survivor is measured on the ellipsoid; the nearest wins (then the
-           smallest code).
+           from each box keep only the few other QPVs worth measuring.
+        3. Each is measured on the ellipsoid; the nearest wins (then the smallest code).
+
+        Measuring the first QPV before searching makes U the distance itself rather
+        than the vertex's (often 100 m farther): a smaller rectangle, fewer survivors.
+        A QPV it leaves out has a lower bound above U, so it could not have won: the
+        answers are those of the search from the vertex's bound alone.
         """
         count = len(lons)
         points = shapely.points(lons, lats)
@@ -388,6 +397,11 @@ class QPVIndex:
         upper[point] = distance_m(
             lons[point], lats[point], self._vertices[vertex, 0], self._vertices[vertex, 1]
         )
+        first = np.full(count, _NONE, dtype=np.int32)
+        first[point] = self._vertex_owners[vertex]
+        first_point = point
+        first_distances = self._distances(lons[point], lats[point], first[point])
+        upper[point] = np.minimum(upper[point], first_distances)
 
         # Search rectangles, a little larger than U (ellipsoid radii, great-circle bulge).
         reach = upper * 1.001 + 1.0
@@ -407,23 +421,28 @@ class QPVIndex:
         dx = np.maximum(np.maximum(min_lon - plon, plon - max_lon), 0.0)
         dy = np.maximum(np.maximum(min_lat - plat, plat - max_lat), 0.0)
         lower = np.hypot(dx * kx_far[point], dy * ky[point]) * 0.999
-        keep = lower <= upper[point]
+        keep = (lower <= upper[point]) & (polygon != first[point])
         point, polygon = point[keep], polygon[keep]
 
         distances = self._distances(lons[point], lats[point], polygon)
+        point = np.concatenate([first_point, point])
+        polygon = np.concatenate([first[first_point], polygon])
+        distances = np.concatenate([first_distances, distances])
         order = np.lexsort((polygon, distances, point))
-        best_point, first = np.unique(point[order], return_index=True)
+        best_point, best = np.unique(point[order], return_index=True)
         nearest = np.full(count, _NONE, dtype=np.int32)
         result = np.full(count, np.nan)
-        nearest[best_point] = polygon[order][first]
-        result[best_point] = distances[order][first]
+        nearest[best_point] = polygon[order][best]
+        result[best_point] = distances[order][best]
         return nearest, result
 
     def _distances(self, lons: np.ndarray, lats: np.ndarray, polygons: np.ndarray) -> np.ndarray:
         """Metres from each point to the matching QPV (pairs), on the ellipsoid.
 
         The nearest point of the QPV is found in the QPV's own metric frame, then the
-        distance to it is measured with the mid-latitude formula of `geometry`.
+        distance to it is measured with the mid-latitude formula of `geometry`. The
+        metric geometries are prepared: GEOS then finds the nearest point through an
+        index of the outline's segments (the same point, a quarter faster).
         """
         if not len(polygons):
             return np.empty(0)

@@ -1,5 +1,8 @@
 """One registry for the sections other apps add to a page, one for the demo loaders."""
 
+import sys
+import types
+
 import pytest
 
 from quartiers40.core import demo, sections
@@ -38,6 +41,7 @@ def test_every_app_registers_its_sections_in_order():
 
 def test_a_page_gets_each_section_with_its_context(monkeypatch):
     monkeypatch.setattr(sections, "_SECTIONS", {page: {} for page in sections.PAGES})
+    monkeypatch.setattr(sections, "_PENDING", [])  # the apps' modules, not registered here
     section_register(
         Section(page=QPV_PAGE, key="b", order=2, template="b.html", context=lambda q: {"q": q})
     )
@@ -82,3 +86,33 @@ def test_demo_load_runs_the_loaders_in_order_and_reset_in_reverse(monkeypatch):
     assert demo.demo_load(seed=1) == ["3 first", "3 second"]
     demo.demo_reset()
     assert calls == [("load", "first"), ("load", "second"), ("reset", "second"), ("reset", "first")]
+
+
+def test_an_apps_sections_module_registers_at_the_first_look(monkeypatch):
+    monkeypatch.setattr(sections, "_SECTIONS", {page: {} for page in sections.PAGES})
+    monkeypatch.setattr(sections, "_PENDING", [])
+    sections.sections_module_register("quartiers40.projects.sections")
+    assert sections._SECTIONS[QPV_PAGE] == {}  # nothing imported at start-up
+    assert [s.key for s in sections_registered(QPV_PAGE)] == ["projects"]
+    assert sections._PENDING == []
+
+
+def test_a_demo_loader_is_found_by_its_dotted_path(monkeypatch):
+    calls = []
+    module = types.ModuleType("fake_app_demo")
+    module.load = lambda *, rng: calls.append("load") or {"things": 3}
+    module.reset = lambda: calls.append("reset")
+    monkeypatch.setitem(sys.modules, "fake_app_demo", module)
+    monkeypatch.setattr(demo, "_LOADERS", {})
+    demo.demo_loader_register(
+        demo.DemoLoader(
+            key="x",
+            order=1,
+            load="fake_app_demo.load",
+            reset="fake_app_demo.reset",
+            summary={"things": "{n} choses"},
+        )
+    )
+    assert demo.demo_load(seed=3) == ["3 choses"]
+    demo.demo_reset()
+    assert calls == ["load", "reset"]

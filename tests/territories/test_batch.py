@@ -3,7 +3,7 @@ import io
 
 import pytest
 
-from quartiers40.territories.batch import MAX_ROWS, QPVCheckFileError, qpv_csv_check
+from quartiers40.territories.batch import ADDED_COLUMNS, MAX_ROWS, QPVCheckFileError, qpv_csv_check
 from quartiers40.territories.enums import CheckRowStatus
 from quartiers40.territories.services import qpv_layer_import
 
@@ -309,6 +309,16 @@ def test_uploaded_formulas_come_back_as_text_in_the_result():
         "-2.35",  # a plain number is data, not a formula
     ]
     assert rows[0]["qpv_code"] == "QN07511M"
+
+
+def test_the_added_columns_start_with_our_own_words_and_are_written_as_they_are():
+    """distance_m, status and message are not looked at for formulas: a message quotes
+    what was typed only after its first words."""
+    _result, rows = _check(f"latitude,longitude\n=1+1,{GOUTTE_DOR[1]}\n-48.5,-2.35\n")
+    assert rows[0]["message"].startswith("Latitude illisible : « =1+1 »")
+    assert rows[0]["status"] == "invalid_coordinates"
+    assert rows[1]["latitude"] == "-48.5"  # a plain number, kept
+    assert not any(row[name].startswith("'") for row in rows for name in ADDED_COLUMNS)
 
 
 # --- Reading whole columns at once gives the answers of reading row by row ------------------

@@ -291,14 +291,32 @@ def test_the_first_guess_of_the_nearest_qpv_does_not_change_the_answer(national_
     """The simplified outlines give a looser bound than every vertex, never another answer."""
     rng = np.random.default_rng(11)
     lons, lats = rng.uniform(-5, 9.6, 3000), rng.uniform(41.3, 51.1, 3000)
-    every_vertex = shapely.get_coordinates(national_index.geometries)
+    every_vertex, owners = shapely.get_coordinates(national_index.geometries, return_index=True)
     reference = QPVIndex.__new__(QPVIndex)
     reference.__dict__.update(national_index.__dict__)
     reference._vertices = every_vertex
+    reference._vertex_owners = owners.astype(np.int32)
     reference._vertex_tree = shapely.STRtree(shapely.points(every_vertex))
     ours, theirs = national_index.locate(lons, lats), reference.locate(lons, lats)
     assert np.array_equal(ours.nearest, theirs.nearest)
     assert np.array_equal(ours.distance_m, theirs.distance_m, equal_nan=True)
+
+
+def test_the_nearest_qpv_is_the_one_measuring_every_qpv_finds(national_index):
+    """The bounds only choose which QPVs to measure: the nearest (then the smallest code)
+    among all 1,584 measured is the answer, near boundaries and far from any QPV."""
+    rng = np.random.default_rng(5)
+    lons = np.concatenate([rng.uniform(-5, 9.6, 60), [2.3540 + 0.004, 5.37, -1.68]])
+    lats = np.concatenate([rng.uniform(41.3, 51.1, 60), [48.8860, 43.33, 48.11]])
+    located = national_index.locate(lons, lats)
+    every = np.arange(len(national_index.codes))
+    for i in np.flatnonzero(located.positions < 0).tolist():
+        distances = national_index._distances(
+            np.full(len(every), lons[i]), np.full(len(every), lats[i]), every
+        )
+        best = min(every.tolist(), key=lambda q: (distances[q], national_index.codes[q]))
+        assert located.nearest[i] == best
+        assert located.distance_m[i] == distances[best]
 
 
 def _index_files(settings) -> list:

@@ -6,6 +6,8 @@ without JavaScript. The open-data exports live in the API (`/api/v1/challenges/e
 These pages are in `urls_open_data.py` (namespace `challenges_open_data`).
 """
 
+import functools
+
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -26,8 +28,19 @@ MAP_DATA_MAX_AGE = 300
 def challenge_map(request):
     # The list's filters, without the sort (meaningless on a map).
     filters, values, is_filtered = filters_of(request)
-    data = exports.challenge_map_points(catalogue(values, sort=SORT_NEWEST))
-    points = sorted(data["points"], key=lambda point: (point["name"], point["code"]))
+
+    @functools.cache
+    def found() -> dict:
+        # Read only when the page's shared fragment is rebuilt (signed-in visitors reuse it).
+        data = exports.challenge_map_points(catalogue(values, sort=SORT_NEWEST))
+        points = sorted(data["points"], key=lambda point: (point["name"], point["code"]))
+        count = len({item[1] for point in points for item in point["items"]})
+        return {
+            "points": points,
+            "unplaced": data["unplaced"],
+            "count": count + len(data["unplaced"]),
+        }
+
     query = query_without_page(request)
     return map_tiles_allowed(
         render(
@@ -36,10 +49,9 @@ def challenge_map(request):
             {
                 "filters": filters,
                 "is_filtered": is_filtered,
-                "points": points,
-                "unplaced": data["unplaced"],
-                "challenges_count": len({item[1] for point in points for item in point["items"]})
-                + len(data["unplaced"]),
+                "points": lambda: found()["points"],
+                "unplaced": lambda: found()["unplaced"],
+                "challenges_count": lambda: found()["count"],
                 "query": query,
                 "map": {
                     "data_url": f"{reverse('challenges_open_data:map_data')}?{query}",
@@ -50,7 +62,7 @@ def challenge_map(request):
     )
 
 
-@public_page_cache(depends=("challenges", "territories", "members"))
+@public_page_cache(depends=("challenges", "territories", "members"), for_everyone=True)
 @require_GET
 def challenge_map_data(request):
     """The points of the map page, with the same filters: JSON for `core/points-map.js`."""

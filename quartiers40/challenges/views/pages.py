@@ -1,5 +1,7 @@
 """The list of the défis, a défi's page, and the similar défis of the post form."""
 
+import functools
+
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -79,9 +81,10 @@ def challenge_detail_render(request, challenge, *, comment_form=None, status=200
         {
             "challenge": challenge,
             "public_author": permissions.challenge_public_author(challenge, user),
-            "qpvs": selectors.challenge_qpvs(challenge),
+            # Callables: read only when the page's shared fragments are rebuilt.
+            "qpvs": functools.cache(lambda: selectors.challenge_qpvs(challenge)),
             "attachments": challenge.attachments.all(),
-            "timeline": selectors.challenge_timeline(challenge),
+            "timeline": functools.cache(lambda: selectors.challenge_timeline(challenge)),
             "comments": comments,
             "offers": offers,
             "is_supporting": selectors.challenge_is_supported_by(challenge, user),

@@ -1,5 +1,7 @@
 """The public pages: the list of editions, a series, an edition."""
 
+import functools
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -22,18 +24,25 @@ def edition_list(request: HttpRequest) -> HttpResponse:
     series_list = selectors.series_public()
     filters = EditionFilterForm(request.GET or None, series=series_list)
     chosen = filters.filters()
-    upcoming = selectors.editions_with_seat_counts(
-        selectors.editions_filtered(selectors.editions_upcoming(now=now), **chosen)
-    )[:20]
-    past = selectors.editions_filtered(selectors.editions_past(now=now), **chosen)[:20]
-    for edition in [*upcoming, *past]:
-        edition.state = selectors.edition_state(edition, now=now)
+
+    @functools.cache
+    def editions() -> dict:
+        # Read only when the page's shared fragment is rebuilt (signed-in visitors reuse it).
+        upcoming = selectors.editions_with_seat_counts(
+            selectors.editions_filtered(selectors.editions_upcoming(now=now), **chosen)
+        )[:20]
+        past = selectors.editions_filtered(selectors.editions_past(now=now), **chosen)[:20]
+        for edition in [*upcoming, *past]:
+            edition.state = selectors.edition_state(edition, now=now)
+        return {"upcoming": upcoming, "past": past}
+
     return render(
         request,
         "meetings/list.html",
         {
-            "upcoming": upcoming,
-            "past": past,
+            "upcoming": lambda: editions()["upcoming"],
+            "past": lambda: editions()["past"],
+            "cache_seconds": PAGE_CACHE_SECONDS,
             "filters": filters,
             "is_filtered": filters.active,
             "series_list": series_list,
@@ -70,7 +79,8 @@ def edition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     edition = visible_edition(request, slug)
     user = request.user
     registration = selectors.registration_of(user, edition)
-    previous, follow_up = selectors.follow_up_actions(edition)
+    # Callables: read only when the page's shared fragments are rebuilt.
+    follow_up_actions = functools.cache(lambda: selectors.follow_up_actions(edition))
     can_organise = permissions.can_organise(user, edition)
     now = timezone.now()
     is_future = edition.ends_at > now
@@ -87,11 +97,13 @@ def edition_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "all_full": bool(seats) and all(seat.is_full for seat in seats),
             "show_online_link": bool(edition.online_url)
             and permissions.can_see_online_link(user, edition),
-            "agenda": selectors.agenda(edition),
+            "agenda": functools.cache(lambda: selectors.agenda(edition)),
             "resources": edition.resources.all(),
-            "actions": selectors.action_items(edition),
-            "previous": previous,
-            "follow_up": follow_up,
+            "actions": functools.cache(lambda: selectors.action_items(edition)),
+            "previous": lambda: follow_up_actions()[0],
+            "follow_up": lambda: follow_up_actions()[1],
+            "topics": " ".join(PUBLIC_TOPICS),
+            "cache_seconds": PAGE_CACHE_SECONDS,
             "can_organise": can_organise,
             "can_register": edition.is_published and edition.registration_open and is_future,
             "can_register_on_behalf": user.is_authenticated

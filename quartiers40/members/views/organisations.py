@@ -1,7 +1,10 @@
 """The directory, organisation pages, joining the collective, managing people."""
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -60,14 +63,27 @@ def organisation_detail(request, slug: str):
     organisation = get_object_or_404(selectors.organisation_with_qpvs(), slug=slug)
     if not permissions.can_view_organisation(request.user, organisation):
         raise Http404
+    user = request.user
+    # Its own people and the coordination team see its work in progress; everyone else sees
+    # what an anonymous visitor sees, from the shared fragment.
+    insider = permissions.is_coordination(user) or (
+        permissions.membership_of(user, organisation) is not None
+    )
     return render(
         request,
         "members/organisation_detail.html",
         {
             "organisation": organisation,
-            "people": selectors.organisation_public_people(organisation),
-            "can_edit": permissions.can_edit_organisation(request.user, organisation),
-            "sections": sections_for(ORGANISATION_PAGE, organisation, request.user),
+            # Callables: read only when the page's shared fragments are rebuilt.
+            "people": functools.cache(lambda: selectors.organisation_public_people(organisation)),
+            "can_edit": permissions.can_edit_organisation(user, organisation),
+            "sections": functools.cache(
+                lambda: sections_for(
+                    ORGANISATION_PAGE, organisation, user if insider else AnonymousUser()
+                )
+            ),
+            "public_view": not insider,
+            "topics": " ".join(PUBLIC_TOPICS),
         },
     )
 

@@ -1,5 +1,6 @@
 """The QPV directory, a page per QPV, "am I in a QPV?", and the data of their maps."""
 
+import functools
 import gzip
 import hashlib
 import json
@@ -72,9 +73,13 @@ def detail(request, code: str):
         "territories/detail.html",
         {
             "qpv": qpv,
-            "main_commune": selectors.qpv_main_commune(qpv),
-            "sections": sections_for(QPV_PAGE, qpv),
-            "geometry": json.loads(qpv.display_geojson) if qpv.display_geojson else None,
+            # Callables: the template reads them only when the page's shared fragment is
+            # rebuilt (signed-in visitors reuse it), once each.
+            "main_commune": functools.cache(lambda: selectors.qpv_main_commune(qpv)),
+            "sections": functools.cache(lambda: sections_for(QPV_PAGE, qpv)),
+            "geometry": functools.cache(
+                lambda: json.loads(qpv.display_geojson) if qpv.display_geojson else None
+            ),
             "map": _map_options(bounds=qpv.bbox, with_points=False, interactive=True),
         },
     )
