@@ -130,3 +130,23 @@ def test_what_nobody_may_see_cannot_be_followed(client):
         reverse("notifications:follow", kwargs={"key": "defi", "pk": visible.pk})
     )
     assert response.status_code == 302
+
+
+def test_each_person_sees_their_own_follow_button_on_a_shared_page():
+    """The QPV page keeps its content in a fragment shared by everybody: the button is not
+    in it."""
+    qpv = QPVFactory(name="La Source")
+    follower, other = UserFactory(), UserFactory()
+    services.follow_create(user=follower, target=qpv)
+    url = reverse("territories:detail", kwargs={"code": qpv.code})
+    pages = {}
+    for person in (follower, other, follower):
+        client = Client()
+        client.force_login(person)
+        pages.setdefault(person.pk, []).append(client.get(url).content.decode())
+    assert all("Ne plus suivre" in page for page in pages[follower.pk])
+    assert "Ne plus suivre" not in pages[other.pk][0]
+    assert "Suivre<span" in pages[other.pk][0]
+    anonymous = Client().get(url).content.decode()
+    assert "Connectez-vous pour suivre" in anonymous
+    assert "csrfmiddlewaretoken" not in anonymous
