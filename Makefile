@@ -79,8 +79,8 @@ bench: install ## Benchmarks (speed and memory targets); installs geopandas and 
 	command -v wrk >/dev/null || (apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk))
 	QPV_SOURCE="$(QPV_SOURCE)" $(PY) bench/run_all.py
 
-messages: install ## Extract and compile translations (French source, English catalogue)
-	cd quartiers40 && ../$(MANAGE) makemessages -l en --no-obsolete && ../$(MANAGE) compilemessages
+messages: install ## Extract and compile translations (French source, English and Arabic catalogues)
+	cd quartiers40 && ../$(MANAGE) makemessages -l en -l ar --no-obsolete && ../$(MANAGE) compilemessages
 
 screenshot: install ## Refresh the README screenshot from a running demo server
 	$(PY) bench/screenshot.py

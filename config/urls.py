@@ -25,6 +25,8 @@ urlpatterns = [
     path("opportunites/", include("quartiers40.opportunities.urls_open_data")),
     path("opportunites/", include("quartiers40.opportunities.urls")),
     path("recherche/", include("quartiers40.search.urls")),
+    # Translations of a project, a défi or an opportunity, by the people who may edit it.
+    path("traductions/", include("quartiers40.translations.urls")),
     path("suggestions/", include("quartiers40.matches.urls")),
     path("observatoire/", include("quartiers40.observatory.urls")),
     path("donnees-ouvertes/", include("quartiers40.observatory.urls_open_data")),

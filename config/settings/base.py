@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "quartiers40.core",
     "quartiers40.territories",
     "quartiers40.members",
+    "quartiers40.assist",  # optional AI drafts (docs/assist.md); before the content apps
     "quartiers40.projects",
     "quartiers40.challenges",
     "quartiers40.meetings",
@@ -60,6 +61,9 @@ INSTALLED_APPS = [
     "quartiers40.api",
     "quartiers40.home",
 ]
+# Translations of what people write (docs/languages.md): generic, depends on core only;
+# the content apps register what they let translate.
+INSTALLED_APPS += ["quartiers40.translations"]
 
 # django-ninja's templates, static files and command without importing the package when
 # Django starts (0.16 s in every process and command; docs/territories.md, issue 17):
@@ -163,6 +167,9 @@ RATE_LIMITS_IN_CACHE = {"api_anonymous", "api_token"}
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
+# Arabic interface (docs/languages.md): labelled in its own language, right-to-left
+# (Django's LANGUAGES_BIDI lists "ar", so templates get LANGUAGE_BIDI and dir="rtl").
+LANGUAGES += [("ar", "العربية")]
 LOCALE_PATHS = [BASE_DIR / "quartiers40" / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
@@ -216,6 +223,17 @@ SEARCH_EMBEDDINGS_TIMEOUT = float(env("SEARCH_EMBEDDINGS_TIMEOUT", "3"))  # a qu
 SEARCH_EMBEDDINGS_DOCUMENT_TIMEOUT = float(env("SEARCH_EMBEDDINGS_DOCUMENT_TIMEOUT", "30"))
 SEARCH_EMBEDDINGS_BATCH = int(env("SEARCH_EMBEDDINGS_BATCH", "64"))  # texts per request
 SEARCH_EMBEDDINGS_RETRY_MAX_WAIT = float(env("SEARCH_EMBEDDINGS_RETRY_MAX_WAIT", "1"))
+
+# Optional AI help (assist/clients/chat.py, docs/assist.md): drafts that a person edits and
+# accepts, through an OpenAI-compatible /v1/chat/completions API such as Albert API's
+# (https://albert.api.etalab.gouv.fr/v1). Off by default; the platform works fully without it.
+ASSIST_ENABLED = env_bool("ASSIST_ENABLED", False)
+ASSIST_BASE_URL = env("ASSIST_BASE_URL", "https://albert.api.etalab.gouv.fr/v1")
+ASSIST_API_KEY = env("ASSIST_API_KEY")
+ASSIST_MODEL = env("ASSIST_MODEL", "albert-large")
+ASSIST_TIMEOUT_SECONDS = float(env("ASSIST_TIMEOUT_SECONDS", "8"))  # the longest a page waits
+ASSIST_DAILY_BUDGET_PER_USER = int(env("ASSIST_DAILY_BUDGET_PER_USER", "20"))  # calls a day
+ASSIST_DAILY_BUDGET_TOTAL = int(env("ASSIST_DAILY_BUDGET_TOTAL", "500"))  # calls a day, all
 
 # Optional public funding suggestions for projects (matches/clients/aides_territoires.py):
 # the Aides-territoires API; its key is asked for on the site. Empty key: off.

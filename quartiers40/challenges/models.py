@@ -1,5 +1,6 @@
 import secrets
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
@@ -159,6 +160,9 @@ class Challenge(models.Model):
     created_at = models.DateTimeField(_("posté le"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
     status_changed_at = models.DateTimeField(_("statut changé le"), null=True, blank=True)
+
+    # Its translations (quartiers40.translations): deleted with it.
+    content_translations = GenericRelation("translations.ContentTranslation")
 
     objects = ChallengeQuerySet.as_manager()
 

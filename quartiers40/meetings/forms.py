@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from quartiers40.assist.forms import AIDraftFormMixin
 from quartiers40.challenges.models import Challenge
 from quartiers40.core.forms import WrittenTextMixin
 from quartiers40.core.widgets import FastSelect
@@ -311,6 +312,38 @@ class MinutesForm(WrittenTextMixin, forms.Form):
         label=_("Lien de la rediffusion"), required=False, assume_scheme="https"
     )
     slides_url = forms.URLField(label=_("Lien des supports"), required=False, assume_scheme="https")
+
+
+MAX_PROPOSED_ACTIONS = 20
+
+
+class MinutesAssistForm(AIDraftFormMixin, WrittenTextMixin, forms.Form):
+    """The AI's proposal for an edition's minutes: the summary to edit, the action items to
+    tick (only the ticked ones are created). `proposed`: the AI's action items."""
+
+    ai_draft_fields = ("minutes_summary",)
+
+    minutes_summary = forms.CharField(
+        label=_("Synthèse du compte rendu"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Montrée en tête du compte rendu. Relisez-la et corrigez-la."),
+    )
+    actions = forms.MultipleChoiceField(
+        label=_("Actions proposées : cochez celles à créer"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Chacune est créée à votre nom ; changez ensuite qui s'en charge et pour quand "
+            "dans le suivi des actions."
+        ),
+    )
+
+    def __init__(self, *args, proposed: list[str] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.proposed = [text[:300] for text in proposed if text.strip()][:MAX_PROPOSED_ACTIONS]
+        self.fields["actions"].choices = [(text, text) for text in self.proposed]
 
 
 class ResourceForm(WrittenTextMixin, forms.ModelForm):

@@ -1,5 +1,6 @@
 import secrets
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
@@ -155,6 +156,14 @@ class Edition(models.Model):
         _("compte rendu"), blank=True, max_length=50000, help_text=_("Markdown accepté.")
     )
     minutes_published_at = models.DateTimeField(_("compte rendu publié le"), null=True, blank=True)
+    minutes_summary = models.TextField(
+        _("synthèse du compte rendu"),
+        blank=True,
+        max_length=3000,
+        help_text=_("Quelques phrases en français simple, en tête du compte rendu."),
+    )
+    # Texts an AI drafted and a person accepted (assist/): the summary's label. No column.
+    ai_drafts = GenericRelation("assist.AIDraft")
     replay_url = models.URLField(_("lien de la rediffusion"), blank=True)
     slides_url = models.URLField(_("lien des supports"), blank=True)
     status = models.CharField(

@@ -74,6 +74,16 @@ urlpatterns = [
         name="minutes_publish",
     ),
     path(
+        "<slug:slug>/organisation/compte-rendu/proposition-ia/",
+        views.minutes_assist,
+        name="minutes_assist",
+    ),
+    path(
+        "<slug:slug>/organisation/compte-rendu/proposition-ia/enregistrer/",
+        views.minutes_assist_apply,
+        name="minutes_assist_apply",
+    ),
+    path(
         "<slug:slug>/organisation/compte-rendu/enregistrer/",
         views.minutes_save,
         name="minutes_save",

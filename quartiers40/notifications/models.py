@@ -76,9 +76,9 @@ class Recipient(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_state"
     )
-    language = models.CharField(
-        _("langue des messages"), max_length=8, choices=settings.LANGUAGES, default="fr"
-    )
+    # One of settings.LANGUAGES (checked by the services; no choices here, so a new
+    # interface language needs no migration).
+    language = models.CharField(_("langue des messages"), max_length=8, default="fr")
     # Events up to these moments were in a digest (or were not wanted): a digest covers
     # what came after, so a missed run loses nothing and a second run sends nothing.
     daily_until = models.DateTimeField(null=True, blank=True)

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from quartiers40.assist.forms import AIDraftFormMixin
 from quartiers40.core.forms import SIMPLE_FORMATTING_HELP, BoundFieldGroup, FieldGroup, field_groups
 from quartiers40.core.widgets import FastSelect
 from quartiers40.members.models import Organisation
@@ -48,11 +49,13 @@ def _categories() -> list[tuple[str, str]]:
     return [(category.value, category.label) for category in Categorie]
 
 
-class OpportunityForm(forms.ModelForm):
+class OpportunityForm(AIDraftFormMixin, forms.ModelForm):
     """The opportunity's own fields, in GROUPS under headings on one page.
 
     `providers` (on creation only) lists the organisations she may offer it for. The places
     and sessions are two small formsets beside it (`place_formset`, `session_formset`)."""
+
+    ai_draft_fields = ("summary",)  # « Proposer un résumé avec l'IA » (assist/)
 
     GROUPS = (
         FieldGroup(
@@ -283,6 +286,7 @@ class OpportunityForm(forms.ModelForm):
     def service_fields(self) -> dict:
         """cleaned_data for the services (the organisation is an argument of its own)."""
         data = {name: value for name, value in self.cleaned_data.items() if name != "organisation"}
+        data = self.ai_service_arguments(data)
         data["qpv_priority"] = data.get("qpv_priority") or ""
         return data
 

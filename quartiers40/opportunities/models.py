@@ -9,6 +9,7 @@ its distance to them), or remotely, or both.
 
 import secrets
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
@@ -177,6 +178,8 @@ class Opportunity(models.Model):
         help_text=_("400 caractères au plus, des phrases courtes, des mots de tous les jours."),
     )
     description = models.TextField(_("description"), blank=True, max_length=20000)
+    # Texts an AI drafted and a person accepted (assist/): the summary's label. No column.
+    ai_drafts = GenericRelation("assist.AIDraft")
     themes = models.JSONField(
         _("thématiques"), default=list, blank=True, validators=[validate_themes]
     )
@@ -312,6 +315,9 @@ class Opportunity(models.Model):
     freshness_reminded_at = models.DateTimeField(
         _("relance de mise à jour envoyée le"), null=True, blank=True
     )
+
+    # Its translations (quartiers40.translations): deleted with it.
+    content_translations = GenericRelation("translations.ContentTranslation")
 
     objects = OpportunityQuerySet.as_manager()
 

@@ -10,6 +10,10 @@ class ProjectsConfig(AppConfig):
         from quartiers40.core.demo import DemoLoader, demo_loader_register
         from quartiers40.core.sections import sections_module_register
 
+        from . import translatable
+
+        # What of it people may translate (quartiers40.translations).
+        translatable.register()
         sections_module_register("quartiers40.projects.sections")
         demo_loader_register(
             DemoLoader(

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 from django.urls import reverse
 
+from quartiers40.assist.selectors import ai_provenance_labels, ai_provenance_prefetched
 from quartiers40.core.links import canonical_url
 from quartiers40.core.opendata import (
     codes_pattern,
@@ -67,6 +68,13 @@ COLUMNS: tuple[tuple[str, str, str, dict], ...] = (
     ("published_at", "datetime", "Première publication (UTC).", {}),
     ("last_updated_at", "datetime", "Dernière mise à jour (UTC).", {"required": True}),
     ("url", "string", "Adresse de la page du projet.", {"required": True}),
+    (
+        "ai_provenance",
+        "string",
+        "Textes proposés par une IA puis relus par une personne : « champ: Proposé par une IA "
+        "(modèle), relu par … le … », séparés par « | ».",
+        {},
+    ),
 )
 COLUMN_NAMES = [name for name, *_rest in COLUMNS]
 
@@ -98,7 +106,7 @@ def table_schema() -> dict:
 
 def published_projects() -> QuerySet[Project]:
     """Every published project, its relations loaded (a few queries, whatever the count)."""
-    return selectors.project_catalogue()
+    return ai_provenance_prefetched(selectors.project_catalogue())
 
 
 def project_row(project: Project) -> dict:
@@ -133,6 +141,7 @@ def project_row(project: Project) -> dict:
         "published_at": timestamp(project.published_at),
         "last_updated_at": timestamp(project.last_updated_at),
         "url": canonical_url(reverse("projects:detail", kwargs={"key": project.slug})),
+        "ai_provenance": ai_provenance_labels(project),
     }
 
 

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from quartiers40.assist.forms import AIDraftFormMixin
 from quartiers40.core.forms import (
     SIMPLE_FORMATTING_HELP,
     BoundFieldGroup,
@@ -74,12 +75,15 @@ class CatalogueFilterForm(forms.Form):
         return self.cleaned_data["qpv"].strip().upper()
 
 
-class ProjectForm(WrittenTextMixin, forms.ModelForm):
+class ProjectForm(AIDraftFormMixin, WrittenTextMixin, forms.ModelForm):
     """The project's fields; `carriers` (on creation only) lists the organisations offered.
 
     Laid out in STEPS on one page (a step index with anchors): all that was typed stays in
     one form, whichever step a person saves from. `needed_to_submit`: the fields a draft
-    may lack but a submission may not (marked apart from those a draft needs)."""
+    may lack but a submission may not (marked apart from those a draft needs). The plain
+    French summary may start from an AI draft (`ai_draft_fields`, assist/forms.py)."""
+
+    ai_draft_fields = ("easy_read_summary",)
 
     STEPS = (
         FieldGroup(
@@ -218,7 +222,7 @@ class ProjectForm(WrittenTextMixin, forms.ModelForm):
 
     def service_arguments(self) -> dict:
         """cleaned_data split for the services: carrier, qpvs and partners are not fields."""
-        data = dict(self.cleaned_data)
+        data = self.ai_service_arguments(dict(self.cleaned_data))
         data.pop("carrier", None)
         return data
 

@@ -1,5 +1,6 @@
 import secrets
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxLengthValidator
 from django.db import models
@@ -147,6 +148,9 @@ class Project(models.Model):
         blank=True,
         related_name="partner_projects",
     )
+    # Texts an AI drafted and a person accepted (assist/): their label on the page, in the
+    # exports and the API. No column; deleted with the project.
+    ai_drafts = GenericRelation("assist.AIDraft")
     funding = models.TextField(_("financement"), blank=True, max_length=2000)
     results = models.TextField(
         _("résultats et évaluations"),
@@ -174,6 +178,9 @@ class Project(models.Model):
     freshness_reminded_at = models.DateTimeField(
         _("relance de mise à jour envoyée le"), null=True, blank=True
     )
+
+    # Its translations (quartiers40.translations): deleted with it.
+    content_translations = GenericRelation("translations.ContentTranslation")
 
     objects = ProjectQuerySet.as_manager()
 

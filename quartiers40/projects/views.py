@@ -12,6 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from quartiers40.assist.forms import ai_summary_into_form
+from quartiers40.assist.selectors import assist_names_to_remove
+from quartiers40.assist.services import assist_enabled
 from quartiers40.core.forms import error_text, form_errors_apply
 from quartiers40.core.maps import map_tiles, map_tiles_allowed
 from quartiers40.core.pagecache import public_page_cache
@@ -207,6 +210,9 @@ def _save(request, form: ProjectForm, project: Project | None) -> Project | None
     except ValidationError as error:
         form_errors_apply(form, error)
         return project
+    form.ai_drafts_accept(
+        target=project, actor=request.user, organisation=project.carrier, cache_topic="projects"
+    )
     if request.POST.get("action") == SUBMIT:
         try:
             services.project_submit(project=project, actor=request.user)
@@ -275,7 +281,42 @@ def _form_page(request, form: ProjectForm, project: Project | None):
             "steps": form.steps(),
             "saves_per_step": saves_per_step,
             "missing": _missing(form, project) if can_submit else [],
+            "after_field": _assist_box(),
         },
+    )
+
+
+def _assist_box() -> dict | None:
+    """The "Proposer un résumé avec l'IA" button under the plain-French summary, if on."""
+    if not assist_enabled():
+        return None
+    return {
+        "name": "easy_read_summary",
+        "template": "assist/draft_box.html",
+        "button": _("Proposer un résumé avec l'IA"),
+        "help": _(
+            "L'IA lit le titre, le résumé en une ligne, le problème et la description (sans "
+            "noms, e-mails ni téléphones) et propose un texte en français facile, que vous "
+            "relisez et corrigez. Rien n'est enregistré sans vous."
+        ),
+    }
+
+
+def _assist_draft(request, form: ProjectForm, project: Project | None):
+    """The AI button was pressed: the draft in the field (JSON for the script), or None to
+    show the form again as typed."""
+    data = form.data
+    source = "\n\n".join(
+        data.get(name, "").strip() for name in ("summary", "problem", "description")
+    )
+    organisations = [project.carrier] if project else list(form.fields["carrier"].queryset)
+    return ai_summary_into_form(
+        request,
+        form,
+        field_name="easy_read_summary",
+        title=data.get("title", ""),
+        source=source,
+        names=assist_names_to_remove(organisations=organisations, people=[request.user]),
     )
 
 
@@ -286,6 +327,8 @@ def project_create(request):
         return render(request, "projects/no_organisation.html")
     form = qpv_picker_query(ProjectForm(request.POST or None, carriers=carriers), request.GET)
     project = None
+    if form.ai_draft_requested():
+        return _assist_draft(request, form, None) or _form_page(request, form, None)
     if request.method == "POST" and form.is_valid():
         project = _save(request, form, None)
         if project is not None and not form.errors:
@@ -300,6 +343,8 @@ def project_edit(request, key: str):
     if not project.is_changeable:
         return _archived(request, project)
     form = qpv_picker_query(ProjectForm(request.POST or None, instance=project), request.GET)
+    if form.ai_draft_requested():
+        return _assist_draft(request, form, project) or _form_page(request, form, project)
     if request.method == "POST" and form.is_valid():
         _save(request, form, project)
         if not form.errors:

@@ -221,7 +221,7 @@ def test_list_query_count_does_not_grow_with_projects(client, make_qpv):
         return len(queries)
 
     assert list_queries(5) == list_queries(30)
-    assert list_queries(30) <= 4  # count, page, QPVs, partners
+    assert list_queries(30) <= 5  # count, page, QPVs, partners, AI drafts
 
 
 # --- Detail ---------------------------------------------------------------------

@@ -301,7 +301,7 @@ def test_detail_query_count_is_bounded(client, django_assert_max_num_queries):
             challenge=challenge, author=trusted_person(), body="Non", parent=comment
         )
 
-    with django_assert_max_num_queries(4):  # défi, QPVs, comments, offers
+    with django_assert_max_num_queries(5):  # défi, QPVs, comments, offers, translations
         assert client.get(detail_url(challenge)).status_code == 200
 
 

@@ -24,3 +24,9 @@ def test_every_icon_a_template_uses_is_in_the_sprite():
     }
     assert used, "no template uses an icon"
     assert used <= symbols, f"missing from icons.svg: {sorted(used - symbols)}"
+
+
+def test_an_icon_that_points_somewhere_is_mirrored_in_right_to_left_pages():
+    html = Template('{% load icons %}{% icon "arrow-right" "icon-large" %}').render(Context())
+    assert 'class="icon icon-large icon-direction"' in html
+    assert 'class="icon"' in Template('{% load icons %}{% icon "calendar" %}').render(Context())

@@ -153,13 +153,16 @@ def test_an_anonymous_session_is_not_served_nor_kept(client, project):
 def test_french_and_english_visitors_get_their_own_page(client, project):
     french = client.get(CATALOGUE).content.decode()
     english = client.get(CATALOGUE, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert '<html lang="fr">' in french
-    assert '<html lang="en">' in english
-    assert '<html lang="en">' in client.get(CATALOGUE, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="fr" dir="ltr">' in french
+    assert '<html lang="en" dir="ltr">' in english
+    assert (
+        '<html lang="en" dir="ltr">'
+        in client.get(CATALOGUE, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
     client.cookies["django_language"] = "en"
-    assert '<html lang="en">' in client.get(CATALOGUE).content.decode()
+    assert '<html lang="en" dir="ltr">' in client.get(CATALOGUE).content.decode()
     del client.cookies["django_language"]
-    assert '<html lang="fr">' in client.get(CATALOGUE).content.decode()
+    assert '<html lang="fr" dir="ltr">' in client.get(CATALOGUE).content.decode()
 
 
 def test_the_language_switch_needs_no_csrf_token_and_stays_on_the_site(client):
@@ -167,7 +170,7 @@ def test_the_language_switch_needs_no_csrf_token_and_stays_on_the_site(client):
     response = client.post(reverse("set_language"), {"language": "en", "next": "/projets/"})
     assert response.status_code == 302 and response["Location"] == "/projets/"
     assert response.cookies["django_language"].value == "en"
-    assert '<html lang="en">' in client.get("/projets/").content.decode()
+    assert '<html lang="en" dir="ltr">' in client.get("/projets/").content.decode()
     outside = client.post(
         reverse("set_language"), {"language": "fr", "next": "https://ailleurs.example/"}
     )

@@ -290,7 +290,8 @@ def test_queries_do_not_grow_with_the_results(client, territory, django_assert_m
         _at(SEVRAN_QPV_CENTER, 100 + i)
     with CaptureQueriesContext(connection) as many:
         client.get(URL, {"lieu": "Sevran"})
-    assert len(many) == len(few)
+    # Fewer, even: the suggestions recorded on the first visit are shown again in one UPDATE.
+    assert len(many) <= len(few)
 
 
 def test_nothing_is_stored_about_her(client, territory, geocoder, caplog):

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
+from quartiers40.assist.selectors import ai_drafts_prefetch
 from quartiers40.members import selectors as member_selectors
 from quartiers40.opportunities import exports, permissions, selectors, services
 from quartiers40.opportunities.models import (
@@ -57,6 +58,7 @@ from ..schemas.opportunities import (
 router = Router(tags=["Opportunités"])
 
 RELATIONS = (
+    ai_drafts_prefetch(),  # the AI provenance of the summary (assist/)
     Prefetch(
         "places",
         queryset=OpportunityPlace.objects.order_by("pk").prefetch_related(

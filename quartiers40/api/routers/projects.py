@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
+from quartiers40.assist.selectors import ai_provenance_prefetched
 from quartiers40.members import selectors as member_selectors
 from quartiers40.projects import exports, permissions, selectors, services
 from quartiers40.projects.models import Project
@@ -89,14 +90,16 @@ def _relations(changes: dict) -> dict:
 def project_list(request: HttpRequest, filters: Query[ProjectFilters]):
     words = (filters.q or "").strip()
     among = search_object_ids(words, kind="project") if words else None
-    return selectors.project_catalogue(
-        theme=filters.theme or "",
-        stage=filters.stage or "",
-        ai_category=filters.ai_category or "",
-        department=(filters.department or "").strip().upper(),
-        qpv=(filters.qpv or "").strip().upper(),
-        query=words if among is None else "",
-        among=among,
+    return ai_provenance_prefetched(
+        selectors.project_catalogue(
+            theme=filters.theme or "",
+            stage=filters.stage or "",
+            ai_category=filters.ai_category or "",
+            department=(filters.department or "").strip().upper(),
+            qpv=(filters.qpv or "").strip().upper(),
+            query=words if among is None else "",
+            among=among,
+        )
     )
 
 

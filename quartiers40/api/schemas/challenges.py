@@ -23,7 +23,15 @@ from quartiers40.challenges.models import Challenge, ChallengeComment, Challenge
 from quartiers40.core.links import absolute_url
 from quartiers40.core.markdown import render_markdown
 
-from .common import ACTIONS_DESCRIPTION, MAX_ID, Choice, actions_for, choice
+from .common import (
+    ACTIONS_DESCRIPTION,
+    MAX_ID,
+    Choice,
+    actions_for,
+    choice,
+    translations_field,
+    translations_of,
+)
 from .organisations import QPVBriefOut
 from .projects import OrganisationRefOut, ProjectRefOut
 
@@ -218,6 +226,12 @@ class ChallengeDetailOut(ChallengeOut):
     @staticmethod
     def resolve_offers(challenge: Challenge) -> list:
         return list(getattr(challenge, "public_offers", []))
+
+    translations: dict[str, dict[str, str]] = translations_field()
+
+    @staticmethod
+    def resolve_translations(challenge: Challenge) -> dict[str, dict[str, str]]:
+        return translations_of(challenge)
 
 
 class ChallengeOwnOut(ChallengeDetailOut):

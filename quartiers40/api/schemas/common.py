@@ -7,6 +7,8 @@ from django.db import models
 from ninja import Schema
 from pydantic import Field
 
+from quartiers40.translations.selectors import published_translations
+
 # The largest identifier a database row can have (a 64-bit primary key).
 MAX_ID = 2**63 - 1
 
@@ -61,3 +63,21 @@ def actions_for(workflows, obj: models.Model, context: dict | None) -> list[str]
     request = (context or {}).get("request")
     user = api_caller(request) if request is not None else AnonymousUser()
     return sorted(name for workflow in workflows for name in workflow.allowed(obj, user))
+
+
+TRANSLATIONS_DESCRIPTION = (
+    "Traductions relues, par langue puis par champ : "
+    '{"en": {"title": "…"}, "ar": {"title": "…"}}. Le texte d\'origine est en français ; '
+    "un champ sans traduction n'y figure pas."
+)
+
+
+def translations_field():
+    return Field(
+        description=TRANSLATIONS_DESCRIPTION,
+        examples=[{"en": {"title": "A CV assistant for young people"}}],
+    )
+
+
+def translations_of(obj) -> dict[str, dict[str, str]]:
+    return published_translations(obj)

@@ -13,6 +13,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
+from quartiers40.assist.selectors import ai_provenance_data
 from quartiers40.core.links import absolute_url
 from quartiers40.meetings import ics, selectors
 from quartiers40.meetings.enums import (
@@ -25,6 +26,7 @@ from quartiers40.meetings.enums import (
 from quartiers40.meetings.models import ActionItem, AgendaItem, Edition, Series
 from quartiers40.members.permissions import person_name_if_public
 
+from .assist import AI_PROVENANCE_DESCRIPTION, AIProvenanceOut
 from .common import ACTIONS_DESCRIPTION, MAX_ID, Choice, actions_for, choice
 from .projects import OrganisationRefOut, ProjectRefOut
 
@@ -244,6 +246,8 @@ class EditionDetailOut(EditionOut):
     minutes: str | None = Field(description="Compte rendu en Markdown, une fois publié.")
     minutes_html: str | None
     minutes_published_at: datetime | None
+    minutes_summary: str | None = Field(description="Synthèse du compte rendu, une fois publié.")
+    ai_provenance: list[AIProvenanceOut] = Field(description=AI_PROVENANCE_DESCRIPTION)
     replay_url: str | None
     slides_url: str | None
     resources: list[ResourceOut] = Field(description="Supports, rediffusion, documents.")
@@ -277,6 +281,14 @@ class EditionDetailOut(EditionOut):
     @staticmethod
     def resolve_minutes_html(edition: Edition) -> str | None:
         return str(edition.minutes_html) if edition.minutes_are_published else None
+
+    @staticmethod
+    def resolve_minutes_summary(edition: Edition) -> str | None:
+        return edition.minutes_summary if edition.minutes_are_published else None
+
+    @staticmethod
+    def resolve_ai_provenance(edition: Edition) -> list[dict]:
+        return ai_provenance_data(edition) if edition.minutes_are_published else []
 
     @staticmethod
     def resolve_minutes_published_at(edition: Edition) -> datetime | None:

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from ninja import Field, Schema
 from pydantic import ConfigDict, field_validator
 
+from quartiers40.assist.selectors import ai_provenance_data
 from quartiers40.core.links import absolute_url
 from quartiers40.opportunities.enums import (
     OPPORTUNITY_WORKFLOW,
@@ -31,7 +32,15 @@ from quartiers40.opportunities.enums import (
 )
 from quartiers40.opportunities.models import Opportunity, OpportunityInterest
 
-from .common import ACTIONS_DESCRIPTION, Choice, actions_for, choice
+from .assist import AI_PROVENANCE_DESCRIPTION, AIProvenanceOut
+from .common import (
+    ACTIONS_DESCRIPTION,
+    Choice,
+    actions_for,
+    choice,
+    translations_field,
+    translations_of,
+)
 
 MAX_RADIUS_KM = max(RADIUS_CHOICES_KM)
 THEME_CATEGORIES = frozenset(theme_category(code) for code in THEME_CODES)
@@ -182,6 +191,7 @@ class OpportunityOut(Schema):
     distance_m: float | None = Field(
         None, description="Avec `near` : distance au lieu le plus proche ; null à distance."
     )
+    ai_provenance: list[AIProvenanceOut] = Field(description=AI_PROVENANCE_DESCRIPTION)
 
     @field_validator("source_url", "application_url", "accessibility_url", mode="before")
     @classmethod
@@ -191,6 +201,10 @@ class OpportunityOut(Schema):
     @staticmethod
     def resolve_url(opportunity: Opportunity) -> str:
         return absolute_url(opportunity.get_absolute_url())
+
+    @staticmethod
+    def resolve_ai_provenance(opportunity: Opportunity) -> list[dict]:
+        return ai_provenance_data(opportunity)  # prefetched (RELATIONS)
 
     @staticmethod
     def resolve_kind(opportunity: Opportunity) -> Choice:
@@ -282,6 +296,12 @@ class OpportunityDetailOut(OpportunityOut):
     @staticmethod
     def resolve_actions(opportunity: Opportunity, context) -> list[str]:
         return actions_for([OPPORTUNITY_WORKFLOW], opportunity, context)
+
+    translations: dict[str, dict[str, str]] = translations_field()
+
+    @staticmethod
+    def resolve_translations(opportunity: Opportunity) -> dict[str, dict[str, str]]:
+        return translations_of(opportunity)
 
 
 class OpportunityOwnOut(OpportunityDetailOut):

@@ -7,11 +7,20 @@ from django.urls import reverse
 from ninja import Field, Schema
 from pydantic import ConfigDict, field_validator
 
+from quartiers40.assist.selectors import ai_provenance_data
 from quartiers40.core.links import absolute_url
 from quartiers40.projects.enums import PROJECT_WORKFLOW, AICategory, Beneficiary, Stage, Theme
 from quartiers40.projects.models import EASY_READ_SUMMARY_MAX_LENGTH, Project
 
-from .common import ACTIONS_DESCRIPTION, Choice, actions_for, choice
+from .assist import AI_PROVENANCE_DESCRIPTION, AIProvenanceOut
+from .common import (
+    ACTIONS_DESCRIPTION,
+    Choice,
+    actions_for,
+    choice,
+    translations_field,
+    translations_of,
+)
 from .organisations import QPVBriefOut
 
 
@@ -91,6 +100,7 @@ class ProjectOut(Schema):
     published_at: datetime | None
     last_updated_at: datetime
     url: str = Field(description="Adresse absolue de sa page sur le site.")
+    ai_provenance: list[AIProvenanceOut] = Field(description=AI_PROVENANCE_DESCRIPTION)
 
     @field_validator("source_code_url", mode="before")
     @classmethod
@@ -138,6 +148,10 @@ class ProjectOut(Schema):
     @staticmethod
     def resolve_url(project: Project) -> str:
         return absolute_url(reverse("projects:detail", kwargs={"key": project.slug}))
+
+    @staticmethod
+    def resolve_ai_provenance(project: Project) -> list[dict]:
+        return ai_provenance_data(project)  # prefetched by the list endpoint
 
 
 # Text fields: null or "" empties them (title and summary stay required by the model).
@@ -221,3 +235,9 @@ class ProjectDetailOut(ProjectOut):
     @staticmethod
     def resolve_actions(project: Project, context) -> list[str]:
         return actions_for([PROJECT_WORKFLOW], project, context)
+
+    translations: dict[str, dict[str, str]] = translations_field()
+
+    @staticmethod
+    def resolve_translations(project: Project) -> dict[str, dict[str, str]]:
+        return translations_of(project)

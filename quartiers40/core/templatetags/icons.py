@@ -10,12 +10,16 @@ from django.utils.html import format_html
 
 register = template.Library()
 
+# Icons that point somewhere: mirrored in a right-to-left page (site.css, `.icon-direction`).
+DIRECTIONAL_ICONS = frozenset({"arrow-right", "log-in"})
+
 
 @register.simple_tag
 def icon(name: str, css_class: str = "") -> str:
+    direction = "icon-direction" if name in DIRECTIONAL_ICONS else ""
     return format_html(
         '<svg class="icon{}" aria-hidden="true" focusable="false"><use href="{}#{}"></use></svg>',
-        f" {css_class}" if css_class else "",
+        "".join(f" {extra}" for extra in (css_class, direction) if extra),
         static("core/icons.svg"),
         name,
     )

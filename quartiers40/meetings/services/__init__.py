@@ -27,6 +27,7 @@ from .editions import (
 from .minutes import (
     MAX_RESOURCES_PER_EDITION,
     edition_minutes_save,
+    edition_minutes_summary_save,
     edition_resource_add,
     edition_resource_delete,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "edition_cancel",
     "edition_create",
     "edition_minutes_save",
+    "edition_minutes_summary_save",
     "edition_publish",
     "edition_resource_add",
     "edition_resource_delete",

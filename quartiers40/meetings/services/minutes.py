@@ -56,6 +56,20 @@ def edition_minutes_save(
 
 @bumps_cache_version("meetings")
 @transaction.atomic
+def edition_minutes_summary_save(*, edition: Edition, actor: User, summary: str) -> Edition:
+    """The short summary shown above the minutes (an organiser's, perhaps from an AI draft)."""
+    if not permissions.can_publish_minutes(actor, edition):
+        raise PermissionDenied
+    edition_lock(edition)
+    edition.minutes_summary = summary.strip()
+    edition.full_clean()
+    edition.save(update_fields=["minutes_summary", "updated_at"])
+    log(edition, action="edition_minutes_summary_saved", actor=actor)
+    return edition
+
+
+@bumps_cache_version("meetings")
+@transaction.atomic
 def edition_resource_add(
     *,
     edition: Edition,

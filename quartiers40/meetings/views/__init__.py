@@ -15,7 +15,15 @@ from .agenda import (
 )
 from .calendar import edition_ics, personal_ics, series_ics
 from .editions import edition_cancel, edition_create, edition_edit, edition_publish, organiser_home
-from .minutes import minutes_edit, minutes_publish, minutes_save, resource_add, resource_delete
+from .minutes import (
+    minutes_assist,
+    minutes_assist_apply,
+    minutes_edit,
+    minutes_publish,
+    minutes_save,
+    resource_add,
+    resource_delete,
+)
 from .public import edition_detail, edition_list, series_detail
 from .registrants import checkin, registrants, registrants_csv
 from .registrations import (
@@ -45,6 +53,8 @@ __all__ = [
     "edition_ics",
     "edition_list",
     "edition_publish",
+    "minutes_assist",
+    "minutes_assist_apply",
     "minutes_edit",
     "minutes_publish",
     "minutes_save",

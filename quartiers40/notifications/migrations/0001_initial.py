@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
             name='Recipient',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(choices=[('fr', 'Français'), ('en', 'English')], default='fr', max_length=8, verbose_name='langue des messages')),
+                ('language', models.CharField(default='fr', max_length=8, verbose_name='langue des messages')),
                 ('daily_until', models.DateTimeField(blank=True, null=True)),
                 ('weekly_until', models.DateTimeField(blank=True, null=True)),
                 ('seen_until', models.DateTimeField(blank=True, null=True)),

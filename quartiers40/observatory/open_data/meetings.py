@@ -19,6 +19,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, QuerySet
 from django.urls import reverse
 
+from quartiers40.assist.selectors import ai_provenance_labels, ai_provenance_prefetched
 from quartiers40.challenges.permissions import can_view_challenge
 from quartiers40.core.links import canonical_url
 from quartiers40.core.opendata import rows_csv, timestamp
@@ -86,6 +87,14 @@ EDITION_COLUMNS: tuple[Column, ...] = (
     ("updated_at", "datetime", "Dernière mise à jour (UTC).", {"required": True}),
     ("url", "string", "Adresse de la page de l'édition.", {"required": True}),
     ("ics_url", "string", "Fichier iCalendar de l'édition.", {"required": True}),
+    ("minutes_summary", "string", "Synthèse du compte rendu, une fois publié.", {}),
+    (
+        "ai_provenance",
+        "string",
+        "Textes proposés par une IA puis relus par une personne : « champ: Proposé par une IA "
+        "(modèle), relu par … le … », séparés par « | ».",
+        {},
+    ),
 )
 EDITION_COLUMN_NAMES = [name for name, *_rest in EDITION_COLUMNS]
 EDITION_URI_COLUMNS = ("replay_url", "slides_url", "url", "ics_url")
@@ -153,8 +162,9 @@ def action_items_table_schema() -> dict:
 
 
 def public_editions() -> QuerySet[Edition]:
-    """Every public edition, the oldest first, with its counts (one query)."""
-    return (
+    """Every public edition, the oldest first, with its counts (one query; one more for the
+    AI provenance)."""
+    return ai_provenance_prefetched(
         selectors.editions_public()
         .annotate(
             agenda_count=Count("agenda_items", distinct=True),
@@ -194,6 +204,8 @@ def edition_row(edition: Edition) -> dict:
         "action_items_count": getattr(edition, "actions_count", 0),
         "minutes": edition.minutes if minutes else "",
         "minutes_published_at": timestamp(edition.minutes_published_at) if minutes else None,
+        "minutes_summary": edition.minutes_summary if minutes else "",
+        "ai_provenance": ai_provenance_labels(edition) if minutes else [],
         "replay_url": edition.replay_url or None,
         "slides_url": edition.slides_url or None,
         "published_at": timestamp(edition.published_at),

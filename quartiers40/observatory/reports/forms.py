@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from quartiers40.assist.forms import AIDraftFormMixin
 from quartiers40.core.forms import WrittenTextMixin
 
 
-class EditorialForm(WrittenTextMixin, forms.Form):
+class EditorialForm(AIDraftFormMixin, WrittenTextMixin, forms.Form):
+    ai_draft_fields = ("editorial",)  # « Proposer un éditorial avec l'IA » (assist/)
     text_length_messages = {
         "editorial": _("L'éditorial fait %(count)s caractères, %(limit)s au plus.")
     }

@@ -2,6 +2,8 @@
 and the coordination team's editorial form with its publish button. Thin views over
 selectors.py and services.py; a draft is a 404 for anybody but the coordination team."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +12,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from quartiers40.assist.forms import ai_draft_into_form, ai_token_field
+from quartiers40.assist.services import (
+    ai_draft_accept,
+    ai_draft_from_token,
+    assist_editorial_draft,
+    assist_enabled,
+)
 from quartiers40.core.forms import error_text, form_errors_apply
 from quartiers40.core.pagecache import public_page_cache
 
@@ -87,8 +96,34 @@ def _edit_page(request: HttpRequest, report: QuarterlyReport, form: EditorialFor
             "report": report,
             "form": form,
             "actions": REPORT_WORKFLOW.allowed(report, request.user),
+            "after_field": _assist_box(),
         },
     )
+
+
+def _assist_box() -> dict | None:
+    """The « Proposer un éditorial avec l'IA » button under the editorial, if on."""
+    if not assist_enabled():
+        return None
+    return {
+        "name": "editorial",
+        "template": "assist/draft_box.html",
+        "button": _("Proposer un éditorial avec l'IA"),
+        "help": _(
+            "L'IA lit les chiffres et les faits de ce rapport (aucune donnée personnelle) et "
+            "propose un éditorial que vous relisez et corrigez. Rien n'est enregistré sans vous."
+        ),
+    }
+
+
+def _assist_draft(request: HttpRequest, report: QuarterlyReport, form: EditorialForm):
+    facts = f"{report.period.label}\n" + json.dumps(report.snapshot, ensure_ascii=False)
+    return ai_draft_into_form(
+        request,
+        form,
+        field_name="editorial",
+        ask=lambda: assist_editorial_draft(actor=request.user, facts=facts),  # type: ignore[arg-type]
+    ) or _edit_page(request, report, form)
 
 
 @login_required
@@ -107,11 +142,28 @@ def report_publish(request: HttpRequest, quarter: str) -> HttpResponse:
 
 def _editorial_save(request: HttpRequest, report: QuarterlyReport, *, publish: bool):
     form = EditorialForm(request.POST)
+    if form.ai_draft_requested():
+        return _assist_draft(request, report, form)
     if form.is_valid():
+        token = form.cleaned_data.get(ai_token_field("editorial"), "")
+        draft = ai_draft_from_token(token, actor=request.user)  # type: ignore[arg-type]
         try:
             with_editorial = services.report_editorial_update(
-                report=report, actor=request.user, editorial=form.cleaned_data["editorial"]
+                report=report,
+                actor=request.user,
+                editorial=form.cleaned_data["editorial"],
+                # Labelled « proposé par une IA (model), relu par l'équipe de coordination ».
+                drafted_by_ai=True if draft and form.cleaned_data["editorial"].strip() else None,
+                ai_model=draft.model_name if draft else "",
             )
+            if draft:
+                ai_draft_accept(
+                    token=token,
+                    target=with_editorial,
+                    field_name="editorial",
+                    text=form.cleaned_data["editorial"],
+                    actor=request.user,  # type: ignore[arg-type]
+                )
             if publish:
                 services.report_publish(report=with_editorial, actor=request.user)
         except ValidationError as error:

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 
+from quartiers40.assist.selectors import ai_drafts_prefetch, ai_provenance_labels
 from quartiers40.core.links import canonical_url
 from quartiers40.core.opendata import TIMESTAMP_FORMAT, codes_pattern, rows_csv, timestamp
 
@@ -166,6 +167,13 @@ COLUMNS: tuple[tuple[str, str, str, dict], ...] = (
     ("is_fictional", "boolean", "Donnée fictive (démonstration).", {"required": True}),
     ("published_at", "datetime", "Première publication (UTC).", {}),
     ("last_updated_at", "datetime", "Dernière mise à jour (UTC).", {"required": True}),
+    (
+        "ai_provenance",
+        "string",
+        "Textes proposés par une IA puis relus par une personne : « champ: Proposé par une IA "
+        "(modèle), relu par … le … », séparés par « | ».",
+        {},
+    ),
 )
 COLUMN_NAMES = [name for name, *_rest in COLUMNS]
 URI_COLUMNS = (
@@ -216,7 +224,7 @@ def published_opportunities() -> QuerySet[Opportunity]:
     )
     return (
         selectors.opportunities_public()
-        .prefetch_related(Prefetch("places", queryset=places), "sessions")
+        .prefetch_related(Prefetch("places", queryset=places), "sessions", ai_drafts_prefetch())
         .order_by("pk")
     )
 
@@ -301,6 +309,7 @@ def opportunity_row(opportunity: Opportunity) -> dict:
         "is_fictional": opportunity.is_fictional,
         "published_at": timestamp(opportunity.published_at),
         "last_updated_at": timestamp(opportunity.last_updated_at),
+        "ai_provenance": ai_provenance_labels(opportunity),
     }
 
 

@@ -12,6 +12,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from quartiers40.assist.forms import ai_draft_into_form
+from quartiers40.assist.selectors import assist_names_to_remove
+from quartiers40.assist.services import assist_enabled, assist_summary_draft
 from quartiers40.core.forms import form_errors_apply
 
 from .. import permissions, selectors, services
@@ -156,6 +159,12 @@ def _save(request, page: _Page, opportunity: Opportunity | None) -> Opportunity 
     except ValidationError as error:
         page.errors_apply(error)
         return opportunity
+    page.form.ai_drafts_accept(
+        target=opportunity,
+        actor=request.user,
+        organisation=opportunity.organisation,
+        cache_topic="opportunities",
+    )
     then = request.POST.get(THEN, "")
     if then == THEN_PUBLISH:
         try:
@@ -248,6 +257,7 @@ def _form_page(request, page: _Page, opportunity: Opportunity | None, *, provide
             "error_groups": error_groups,
             "form": page.form,
             "groups": page.form.groups(),
+            "after_field": _assist_box(),
             "places": page.places,
             "sessions": page.sessions,
             "formset_errors": page.formset_errors,
@@ -286,6 +296,41 @@ def _missing(form: OpportunityForm, opportunity: Opportunity) -> list[tuple[str,
     return missing
 
 
+def _assist_box() -> dict | None:
+    """« Proposer un résumé avec l'IA » under the plain-French summary, if on."""
+    if not assist_enabled():
+        return None
+    return {
+        "name": "summary",
+        "template": "assist/draft_box.html",
+        "button": _("Proposer un résumé avec l'IA"),
+        "help": _(
+            "L'IA lit le titre et la description (sans noms, e-mails ni téléphones) et propose "
+            "un résumé en français facile, que vous relisez et corrigez. Rien n'est enregistré "
+            "sans vous."
+        ),
+    }
+
+
+def _assist_draft(request, page: _Page, opportunity: Opportunity | None, providers=None):
+    """The AI button: the page as typed (no error shown), the draft in the summary."""
+    page = _page_with_more_rows(request, page, providers=providers, opportunity=opportunity)
+    organisations = [opportunity.organisation] if opportunity else list(providers or [])
+    data = request.POST
+    answer = ai_draft_into_form(
+        request,
+        page.form,
+        field_name="summary",
+        ask=lambda: assist_summary_draft(
+            actor=request.user,
+            title=data.get("title", ""),
+            text=data.get("description", ""),
+            names=assist_names_to_remove(organisations=organisations, people=[request.user]),
+        ),
+    )
+    return answer or _form_page(request, page, opportunity, providers=providers)
+
+
 @login_required
 def opportunity_create(request):
     providers = selectors.opportunity_providers_for(request.user)
@@ -299,6 +344,8 @@ def opportunity_create(request):
         )
         return _form_page(request, page, None, providers=providers)
     page = _page_from_post(request, providers=providers)
+    if page.form.ai_draft_requested():
+        return _assist_draft(request, page, None, providers=providers)
     if ADD_PLACES in request.POST or ADD_SESSIONS in request.POST:
         page = _page_with_more_rows(request, page, providers=providers)
         return _form_page(request, page, None, providers=providers)
@@ -328,6 +375,8 @@ def opportunity_edit(request, slug: str):
         )
         return _form_page(request, page, opportunity)
     page = _page_from_post(request, opportunity=opportunity)
+    if page.form.ai_draft_requested():
+        return _assist_draft(request, page, opportunity)
     if ADD_PLACES in request.POST or ADD_SESSIONS in request.POST:
         page = _page_with_more_rows(request, page, opportunity=opportunity)
         return _form_page(request, page, opportunity)

@@ -30,11 +30,12 @@ import struct
 import time
 from array import array
 from collections.abc import Sequence
-from email.utils import parsedate_to_datetime
 from typing import Any, Literal
 
 import httpx
 from django.conf import settings
+
+from quartiers40.core.clients.openai_format import error_message, retry_after_seconds
 
 logger = logging.getLogger(__name__)
 
@@ -213,7 +214,7 @@ def _post(client: httpx.Client, batch: list[str], *, read_timeout: float) -> Any
             )
         if response.is_error:
             raise _failure(
-                f"HTTP {response.status_code}: {_error_message(response)}",
+                f"HTTP {response.status_code}: {error_message(response)}",
                 status=response.status_code,
             )
         try:
@@ -224,42 +225,7 @@ def _post(client: httpx.Client, batch: list[str], *, read_timeout: float) -> Any
 
 
 def _retry_wait(response: httpx.Response) -> float:
-    """Seconds to wait: Retry-After (seconds or an HTTP date), else the backoff."""
-    value = (response.headers.get("retry-after") or "").strip()
-    if not value:
-        return conf.RETRY_BACKOFF
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return conf.RETRY_BACKOFF
-    return max(0.0, moment.timestamp() - time.time())
-
-
-def _error_message(response: httpx.Response) -> str:
-    """The message of OpenAI's `{"error": {...}}` or FastAPI's `{"detail": ...}`."""
-    try:
-        body = response.json()
-    except ValueError:
-        return response.text[:200].strip() or "no message"
-    if isinstance(body, dict):
-        error = body.get("error")
-        if isinstance(error, dict):
-            parts = [str(error.get("message") or "").strip()]
-            parts += [f"{key}={error[key]}" for key in ("type", "code") if error.get(key)]
-            return " ".join(part for part in parts if part) or "no message"
-        if isinstance(error, str):
-            return error
-        detail = body.get("detail")
-        if isinstance(detail, str):
-            return detail
-        if isinstance(detail, list):
-            messages = [str(item.get("msg", item)) for item in detail if isinstance(item, dict)]
-            return "; ".join(messages) or str(detail)[:200]
-    return str(body)[:200]
+    return retry_after_seconds(response, default=conf.RETRY_BACKOFF)
 
 
 def _read_vectors(answer: Any, expected: int) -> list[list[float]]:
