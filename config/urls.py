@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("quartiers40.home.urls")),
     path("", include("quartiers40.core.urls")),
     path("", include("quartiers40.members.urls")),
+    path("", include("quartiers40.notifications.urls")),
     path("territoires/fichier/", include("quartiers40.territories.batch_urls")),
     path("territoires/", include("quartiers40.territories.urls")),
     path("api/v1/", api.urls),

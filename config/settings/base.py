@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "quartiers40.plainlanguage",
     "quartiers40.matches",
     "quartiers40.observatory",
+    # Follows, preferences, digests and unsubscribes (docs/notifications.md).
+    "quartiers40.notifications",
     "quartiers40.api",
     "quartiers40.home",
 ]
@@ -260,6 +262,11 @@ EMAIL_TIMEOUT = 10
 # The public address of the site, used to build links in e-mails.
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = "Quartiers 4.0"
+
+# Notifications (quartiers40/notifications): after this many deliveries in a row finally
+# refused (each after core's retries), an address gets no more notifications.
+NOTIFICATIONS_FAILING_AFTER = int(env("NOTIFICATIONS_FAILING_AFTER", "3"))
+
 # Shows a banner saying the data is fictional (the demo instance).
 DEMO_MODE = env_bool("DEMO_MODE", False)
 

@@ -10,8 +10,9 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tasks import task, task_backends
 from django_tasks.base import Task
 
@@ -38,20 +39,35 @@ def _permanent(error: Exception) -> bool:
 
 @task()
 def email_deliver(
-    *, to: str, subject: str, body: str, reply_to: str = "", attempt: int = 1
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    reply_to: str = "",
+    attempt: int = 1,
+    html: str = "",
+    headers: dict[str, str] | None = None,
+    on_outcome: str = "",
 ) -> bool:
     """Send one message to one address; on failure, queue the next attempt later.
 
     Attempts are spaced by EMAIL_RETRY_DELAYS (seconds); after the last one, or at once
     for a permanent refusal, the failure is logged (the task's result says FAILED).
+    `html` adds an HTML part to the text one, `headers` extra headers (List-Unsubscribe);
+    `on_outcome` names a function called with (to, delivered, error) once the message is
+    sent or finally refused (notifications counts an address's failures with it: core
+    imports no app).
     """
-    message = EmailMessage(
+    message = EmailMultiAlternatives(
         subject,
         body,
         settings.DEFAULT_FROM_EMAIL,
         [to],
         reply_to=[reply_to] if reply_to else None,
+        headers=headers or None,
     )
+    if html:
+        message.attach_alternative(html, "text/html")
     try:
         message.send(fail_silently=False)
     except (smtplib.SMTPException, OSError) as error:
@@ -60,6 +76,8 @@ def email_deliver(
             logger.error(
                 "E-mail to %s failed after %s attempt(s), giving up: %r", to, attempt, error
             )
+            if on_outcome:
+                import_string(on_outcome)(to, False, repr(error))
             raise
         delay = timedelta(seconds=delays[attempt - 1])
         logger.warning(
@@ -73,8 +91,13 @@ def email_deliver(
             body=body,
             reply_to=reply_to,
             attempt=attempt + 1,
+            html=html,
+            headers=headers,
+            on_outcome=on_outcome,
         )
         return False
+    if on_outcome:
+        import_string(on_outcome)(to, True, "")
     return True
 
 

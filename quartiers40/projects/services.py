@@ -16,6 +16,7 @@ from quartiers40.core.links import absolute_url
 from quartiers40.core.pagecache import bumps_cache_version
 from quartiers40.core.services import UNCHANGED, action_log_record, fields_apply
 from quartiers40.members.models import Organisation, User
+from quartiers40.notifications.services import notification_record, places_audience
 from quartiers40.plainlanguage.check import is_easy_to_read
 from quartiers40.territories.models import QPV
 
@@ -311,10 +312,19 @@ def project_publish(*, project: Project, actor: User) -> Project:
         raise ValidationError(missing)
     PROJECT_WORKFLOW.apply(project, step, actor=actor)
     now = timezone.now()
+    first_time = project.published_at is None
     project.published_at = project.published_at or now
     project.review_comments = ""
     project.last_updated_at = now
     project.save(update_fields=["status", "published_at", "review_comments", "last_updated_at"])
+    if first_time:  # followers of its QPVs, their communes and its carrier hear of it
+        notification_record(
+            kind="project_new",
+            item=project,
+            title=project.title,
+            summary=project.summary,
+            audience=places_audience(qpvs=project.qpvs.all(), organisations=[project.carrier]),
+        )
     _email_owners(
         project,
         subject=_("Votre projet est publié : %(title)s") % {"title": project.title},

@@ -63,6 +63,7 @@ def test_every_app_registers_its_demo_loader_in_dependency_order():
         "challenges",
         "meetings",
         "opportunities",
+        "notifications",
         "search",  # last: it indexes what the others made
     ]
 

@@ -7,8 +7,24 @@ from django.db.models import QuerySet
 from quartiers40.core.emails import email_each
 from quartiers40.core.links import absolute_url
 from quartiers40.members.models import User
+from quartiers40.notifications.services import notification_record, places_audience
 
 from ..models import Challenge
+
+
+def _notify_new(challenge: Challenge) -> None:
+    """A défi now visible for the first time: followers of its QPVs, its commune and its
+    organisation hear of it (notifications)."""
+    notification_record(
+        kind="challenge_new",
+        item=challenge,
+        title=challenge.title,
+        audience=places_audience(
+            qpvs=challenge.qpvs.all(),
+            commune_codes=[challenge.commune_insee],
+            organisations=[challenge.organisation],
+        ),
+    )
 
 
 def _email_each(

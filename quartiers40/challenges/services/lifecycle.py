@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from quartiers40.core.pagecache import bumps_cache_version
 from quartiers40.core.workflows import Transition
 from quartiers40.members.models import User
+from quartiers40.notifications.services import notification_record
 from quartiers40.projects.models import Project
 
 from .. import selectors
@@ -47,6 +48,8 @@ def _step_apply(challenge: Challenge, step: Transition, *, actor: User, note: st
 
 def _step_email(challenge: Challenge, step: Transition, *, actor: User, **context: Any) -> None:
     """The supporters and the author hear of the step (not whoever made it)."""
+    # Who follows the défi (notifications) hears of it at the frequency they chose.
+    notification_record(kind="challenge_update", item=challenge, title=challenge.title)
     _email_each(
         selectors.challenge_recipients(challenge),
         subject=str(STEP_SUBJECTS[step.name]) % {"title": challenge.title},

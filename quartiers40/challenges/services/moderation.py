@@ -17,7 +17,7 @@ from quartiers40.core.workflows import Transition
 from quartiers40.members.models import User
 
 from .. import permissions
-from ..enums import MODERATION_WORKFLOW, ReportTarget
+from ..enums import MODERATION_WORKFLOW, ModerationState, ReportTarget
 from ..models import (
     Challenge,
     ChallengeComment,
@@ -25,7 +25,7 @@ from ..models import (
     ChallengeReport,
     ChallengeSupport,
 )
-from ._common import _context, _email_author, _email_each
+from ._common import _context, _email_author, _email_each, _notify_new
 from .participation import _recount_supports
 
 
@@ -40,7 +40,10 @@ def _moderate(challenge: Challenge, step: Transition, *, actor: User, reason: st
 def challenge_approve(*, challenge: Challenge, actor: User) -> Challenge:
     """A défi waiting for moderation becomes visible."""
     step = MODERATION_WORKFLOW.check(challenge, "approve", actor=actor)
+    first_time = challenge.moderation == ModerationState.PENDING
     _moderate(challenge, step, actor=actor)
+    if first_time:
+        _notify_new(challenge)
     _email_author(
         challenge,
         subject=_("Votre défi est en ligne : %(title)s") % {"title": challenge.title},

@@ -12,9 +12,21 @@ from quartiers40.core.db import lock_row
 from quartiers40.core.pagecache import bumps_cache_version
 from quartiers40.core.services import action_log_record
 from quartiers40.members.models import User
+from quartiers40.notifications.services import notification_record
 
 from .. import permissions
 from ..models import Challenge, ChallengeComment, ChallengeReport, ChallengeSupport
+
+
+def _tell_owners(challenge: Challenge, *, people: list, actor: User) -> None:
+    """The author of the défi (and of the comment answered) hear of a support or a comment
+    in their notifications ("la vie de mes contenus"), not the person who acted."""
+    recipients = {pk for pk in people if pk} - {actor.pk}
+    if recipients:
+        notification_record(
+            kind="own_item", item=challenge, title=challenge.title, recipients=recipients
+        )
+
 
 # --- Support ------------------------------------------------------------------------------
 
@@ -39,6 +51,7 @@ def challenge_support(*, challenge: Challenge, user: User) -> bool:
         return False
     Challenge.objects.filter(pk=challenge.pk).update(supports_count=F("supports_count") + 1)
     challenge.supports_count += 1
+    _tell_owners(challenge, people=[challenge.author_id], actor=user)
     return True
 
 
@@ -88,6 +101,7 @@ def challenge_comment_add(
     comment.full_clean()
     comment.save()
     action_log_record(target=comment, action="challenge_comment_added", actor=author)
+    _tell_owners(challenge, people=[challenge.author_id, parent and parent.author_id], actor=author)
     return comment
 
 

@@ -26,7 +26,7 @@ from ..models import (
     ChallengeAttachment,
     ChallengeStatusChange,
 )
-from ._common import _context, _email_each
+from ._common import _context, _email_each, _notify_new
 
 # New accounts: their défis wait for the coordination team until one is approved.
 NEW_ACCOUNT_DAYS = 7
@@ -146,6 +146,8 @@ def challenge_post(
         to_status=challenge.status,
         reason="on_behalf_of_resident" if on_behalf_of_resident else "",
     )
+    if challenge.moderation == ModerationState.VISIBLE:
+        _notify_new(challenge)
     if challenge.moderation == ModerationState.PENDING:
         _email_each(
             User.objects.coordination(),

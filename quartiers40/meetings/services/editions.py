@@ -6,16 +6,20 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quartiers40.core.pagecache import bumps_cache_version
 from quartiers40.members.models import User
+from quartiers40.notifications.services import notification_record
 
 from .. import permissions
 from ..enums import (
     EDITION_WORKFLOW,
     EditionFormat,
+    EditionStatus,
+    RegistrationStatus,
     SeriesStatus,
 )
 from ..models import Edition, Series
@@ -35,6 +39,15 @@ EDITION_EDITABLE_FIELDS = (
     "online_capacity",
     "registration_open",
     "call_for_pitches_open",
+)
+
+# What the registered hear of when it changes (notifications' "meeting_change").
+CHANGES_PEOPLE_HEAR_OF = {"starts_at", "ends_at", "format", "address", "online_url"}
+REGISTERED = (
+    RegistrationStatus.CONFIRMED,
+    RegistrationStatus.WAITING,
+    RegistrationStatus.OFFERED,
+    RegistrationStatus.PENDING_CONFIRMATION,
 )
 
 
@@ -97,6 +110,7 @@ def edition_update(
         if name not in EDITION_EDITABLE_FIELDS:
             raise ValueError(f"{name} cannot be changed here")
     edition_lock(edition)
+    changed = [name for name, value in fields.items() if getattr(edition, name) != value]
     for name, value in fields.items():
         setattr(edition, name, value)
     edition.full_clean()
@@ -104,6 +118,17 @@ def edition_update(
     if organisers is not None:
         edition.organisers.set(organisers)
     log(edition, action="edition_updated", actor=actor, reason=", ".join(fields))
+    if edition.status == EditionStatus.PUBLISHED and set(changed) & CHANGES_PEOPLE_HEAR_OF:
+        # The registered and the edition's followers hear of a new date, place or format.
+        notification_record(
+            kind="meeting_change",
+            item=edition,
+            title=edition.title,
+            path=reverse("meetings:edition_detail", kwargs={"slug": edition.slug}),
+            recipients=edition.registrations.filter(
+                user__isnull=False, status__in=REGISTERED
+            ).values_list("user_id", flat=True),
+        )
     now = timezone.now()
     for attendance in edition.attendance_modes():
         offer_free_seats(edition, attendance, now=now)
@@ -126,8 +151,17 @@ def edition_publish(*, edition: Edition, actor: User) -> Edition:
             code="online_link_missing",
         )
     EDITION_WORKFLOW.apply(edition, step, actor=actor)
+    first_time = edition.published_at is None
     edition.published_at = timezone.now()
     edition.save(update_fields=["status", "published_at", "updated_at"])
+    if first_time:  # followers of its series and of the series' organisation hear of it
+        notification_record(
+            kind="meeting_new",
+            item=edition,
+            title=edition.title,
+            path=reverse("meetings:edition_detail", kwargs={"slug": edition.slug}),
+            audience=[edition.series, *filter(None, [edition.series.organisation])],
+        )
     return edition
 
 

@@ -15,7 +15,9 @@ from quartiers40.core.links import absolute_url
 from quartiers40.core.pagecache import bumps_cache_version
 from quartiers40.core.services import action_log_record, fields_apply
 from quartiers40.members.models import Organisation, User
+from quartiers40.notifications.services import notification_record, places_audience
 from quartiers40.plainlanguage.check import is_easy_to_read
+from quartiers40.territories.models import QPV
 
 if TYPE_CHECKING:  # the geocoder (httpx) is imported only where an address is geocoded
     pass
@@ -123,6 +125,23 @@ def opportunity_update(
     return changed
 
 
+def _notify_new(opportunity: Opportunity) -> None:
+    """A first publication: followers of its places' QPVs and communes, and of its
+    organisation, hear of it (notifications)."""
+    places = opportunity.places.all()
+    notification_record(
+        kind="opportunity_new",
+        item=opportunity,
+        title=opportunity.title,
+        summary=opportunity.summary[:500],
+        audience=places_audience(
+            qpvs=QPV.objects.filter(opportunity_places__opportunity=opportunity).distinct(),
+            commune_codes=places.values_list("commune_code", flat=True),
+            organisations=[opportunity.organisation],
+        ),
+    )
+
+
 def _check_publishable(opportunity: Opportunity, *, today: date) -> None:
     missing = opportunity_missing_fields(opportunity)
     if opportunity_is_over(opportunity, today=today):
@@ -144,9 +163,12 @@ def opportunity_publish(*, opportunity: Opportunity, actor: User) -> Opportunity
     _check_publishable(opportunity, today=timezone.localdate(now))
     OPPORTUNITY_WORKFLOW.apply(opportunity, step, actor=actor)
     if action == "publish":
+        first_time = opportunity.published_at is None
         opportunity.published_at = opportunity.published_at or now
         opportunity.review_comments = ""
         opportunity.save(update_fields=["status", "published_at", "review_comments"])
+        if first_time:
+            _notify_new(opportunity)
     else:
         opportunity.save(update_fields=["status"])
         email_each(
@@ -168,9 +190,12 @@ def opportunity_approve(*, opportunity: Opportunity, actor: User) -> Opportunity
     now = timezone.now()
     _check_publishable(opportunity, today=timezone.localdate(now))
     OPPORTUNITY_WORKFLOW.apply(opportunity, step, actor=actor)
+    first_time = opportunity.published_at is None
     opportunity.published_at = opportunity.published_at or now
     opportunity.review_comments = ""
     opportunity.save(update_fields=["status", "published_at", "review_comments"])
+    if first_time:
+        _notify_new(opportunity)
     _email_provider(
         opportunity,
         subject=_("Votre opportunité est publiée : %(title)s") % {"title": opportunity.title},
