@@ -159,3 +159,20 @@ def test_map_points_are_the_same_response_for_everyone(client):
     body, count = queries(client, "/projets/carte/points.json")
     assert count == 0  # neither the session nor the points were read
     assert '"unplaced": 1' in body
+
+
+def test_the_menu_is_shared_but_each_persons_counts_and_token_are_their_own(client):
+    from tests.members.factories import CoordinatorFactory
+
+    client.force_login(UserFactory())
+    member = client.get("/projets/").content.decode()
+    client.force_login(CoordinatorFactory())
+    coordinator = client.get("/projets/").content.decode()
+    assert "À traiter" in coordinator and "À traiter" not in member
+    assert "Nouveautés" in member and "Se déconnecter" in member
+    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    assert token.search(member).group(1) != token.search(coordinator).group(1)
+    assert "q40-csrf-token" not in member + coordinator
+    client.logout()
+    anonymous = client.get("/organisations/").content.decode()
+    assert "Se connecter" in anonymous and "Nouveautés" not in anonymous
