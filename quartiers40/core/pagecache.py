@@ -20,6 +20,7 @@ key holds the language, the scheme, the host and the full path with its query.
         cache_version_bump("projects")
 """
 
+import functools
 import hashlib
 import logging
 import uuid
@@ -273,3 +274,15 @@ def public_page_cache(
         return wrapped
 
     return decorator
+
+
+def deferred(build: Callable[[], dict[str, Any]], *names: str) -> dict[str, Callable[[], Any]]:
+    """Context entries the template reads only when it renders them: `build()` runs once,
+    at the first one asked for, and not at all when the page's shared fragment comes from
+    the cache (`{% shared_fragment %}`: a signed-in visitor's list page then reads neither
+    its filters nor its rows). Django templates call a callable they find in the context.
+
+        return render(request, "x.html", {**deferred(listed, "filters", "page"), ...})
+    """
+    once = functools.cache(build)
+    return {name: (lambda name=name: once()[name]) for name in names}

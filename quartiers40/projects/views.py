@@ -17,7 +17,7 @@ from quartiers40.assist.selectors import assist_names_to_remove
 from quartiers40.assist.services import assist_enabled
 from quartiers40.core.forms import error_text, form_errors_apply
 from quartiers40.core.maps import map_tiles, map_tiles_allowed
-from quartiers40.core.pagecache import public_page_cache
+from quartiers40.core.pagecache import deferred, public_page_cache
 from quartiers40.core.ratelimit import client_ip, rate_limit_check
 from quartiers40.plainlanguage.forms import plain_check_apply, plain_check_requested
 from quartiers40.search.selectors import search_object_ids
@@ -92,19 +92,22 @@ def _is_filtered(values: dict) -> bool:
 
 @public_page_cache(depends=("projects", "territories", "members"))
 def catalogue(request):
-    filters, values, projects = _filtered(request)
-    if values.get("sort") == SORT_NEWEST:
-        projects = projects.order_by("-published_at", "pk")
-    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
-    qpv = qpv_summary_get(code=values["qpv"]) if values.get("qpv") else None
+    def listed() -> dict:
+        filters, values, projects = _filtered(request)
+        if values.get("sort") == SORT_NEWEST:
+            projects = projects.order_by("-published_at", "pk")
+        return {
+            "filters": filters,
+            "page": Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page")),
+            "is_filtered": _is_filtered(values),
+            "qpv": qpv_summary_get(code=values["qpv"]) if values.get("qpv") else None,
+        }
+
     return render(
         request,
         "projects/catalogue.html",
         {
-            "filters": filters,
-            "page": page,
-            "is_filtered": _is_filtered(values),
-            "qpv": qpv,
+            **deferred(listed, "filters", "page", "is_filtered", "qpv"),
             "map_query": _query_without_page(request),
         },
     )

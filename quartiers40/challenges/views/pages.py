@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from quartiers40.core.pagecache import public_page_cache
+from quartiers40.core.pagecache import deferred, public_page_cache
 from quartiers40.territories.selectors import qpv_summary_get
 
 from .. import permissions, selectors
@@ -20,19 +20,22 @@ PAGE_SIZE = 20
 
 @public_page_cache(depends=("challenges", "territories", "members", "projects"))
 def challenge_list(request):
-    filters, values, is_filtered = filters_of(request)
-    challenges = catalogue(values, sort=values.get("sort") or "supports")
-    page = Paginator(challenges, PAGE_SIZE).get_page(request.GET.get("page"))
-    qpv = qpv_summary_get(code=values["qpv"]) if values.get("qpv") else None
+    def listed() -> dict:
+        filters, values, is_filtered = filters_of(request)
+        challenges = catalogue(values, sort=values.get("sort") or "supports")
+        return {
+            "filters": filters,
+            "page": Paginator(challenges, PAGE_SIZE).get_page(request.GET.get("page")),
+            "is_filtered": is_filtered,
+            "qpv": qpv_summary_get(code=values["qpv"]) if values.get("qpv") else None,
+            "sort_newest": values.get("sort") == SORT_NEWEST,
+        }
+
     return render(
         request,
         "challenges/list.html",
         {
-            "filters": filters,
-            "page": page,
-            "is_filtered": is_filtered,
-            "qpv": qpv,
-            "sort_newest": values.get("sort") == SORT_NEWEST,
+            **deferred(listed, "filters", "page", "is_filtered", "qpv", "sort_newest"),
             "map_query": query_without_page(request),
         },
     )

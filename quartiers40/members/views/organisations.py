@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from quartiers40.core.forms import error_text, form_errors_apply
-from quartiers40.core.pagecache import PUBLIC_TOPICS, public_page_cache
+from quartiers40.core.pagecache import PUBLIC_TOPICS, deferred, public_page_cache
 from quartiers40.core.sections import ORGANISATION_PAGE, sections_for
 from quartiers40.core.selectors import action_log_for
 from quartiers40.territories.selectors import qpv_summary_get
@@ -36,25 +36,27 @@ PAGE_SIZE = 20
 
 @public_page_cache(depends=("members", "territories"))
 def directory(request):
-    filters = DirectoryFilterForm(request.GET or None)
-    values = filters.cleaned_data if filters.is_valid() else {}
-    organisations = selectors.organisation_directory(
-        kind=values.get("kind", ""),
-        department=values.get("department", ""),
-        qpv=values.get("qpv", ""),
-        query=values.get("q", ""),
-    )
-    page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
-    qpv = qpv_summary_get(code=values["qpv"]) if values.get("qpv") else None
+    def listed() -> dict:
+        filters = DirectoryFilterForm(request.GET or None)
+        values = filters.cleaned_data if filters.is_valid() else {}
+        organisations = selectors.organisation_directory(
+            kind=values.get("kind", ""),
+            department=values.get("department", ""),
+            qpv=values.get("qpv", ""),
+            query=values.get("q", ""),
+        )
+        return {
+            "filters": filters,
+            "page": Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page")),
+            "is_filtered": bool(values and any(values.values())),
+            "qpv": qpv_summary_get(code=values["qpv"]) if values.get("qpv") else None,
+        }
+
+    # Read only when the page's shared fragment is rebuilt (core.pagecache.deferred).
     return render(
         request,
         "members/directory.html",
-        {
-            "filters": filters,
-            "page": page,
-            "is_filtered": bool(values and any(values.values())),
-            "qpv": qpv,
-        },
+        deferred(listed, "filters", "page", "is_filtered", "qpv"),
     )
 
 
