@@ -285,4 +285,8 @@ def deferred(build: Callable[[], dict[str, Any]], *names: str) -> dict[str, Call
         return render(request, "x.html", {**deferred(listed, "filters", "page"), ...})
     """
     once = functools.cache(build)
-    return {name: (lambda name=name: once()[name]) for name in names}
+
+    def entry(name: str) -> Callable[[], Any]:
+        return lambda: once()[name]
+
+    return {name: entry(name) for name in names}
